@@ -1,0 +1,117 @@
+"""The :class:`CRMData` bundle handed to indicators and notebooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .tables import TABLES, TABLE_NAMES
+
+__all__ = ["CRMData", "empty_table", "as_timestamp"]
+
+
+def as_timestamp(value) -> pd.Timestamp:
+    """Parse a date-like value into a naive :class:`pandas.Timestamp`."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(None)
+    return ts
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the canonical columns and dtypes of table *name*."""
+    from .coerce import canonical_dtype  # local import: coerce depends on pandas only
+
+    t = TABLES[name]
+    return pd.DataFrame({c.name: pd.Series(dtype=canonical_dtype(c.kind)) for c in t.columns})
+
+
+@dataclass
+class CRMData:
+    """Canonical tables for one company and one evaluation window.
+
+    Each table holds every row up to ``end`` (inclusive), i.e. the window
+    *and* the history before ``start`` that cohorts, churn and CLV
+    calibration need; use :meth:`window` for rows inside ``[start, end]``.
+    Tables that the company did not supply are empty frames with the
+    canonical columns; :meth:`has` tells them apart.
+
+    Attributes
+    ----------
+    company : str
+    start, end : pandas.Timestamp
+        Evaluation window; ``end`` is the last *day* included.
+    fingerprint : str
+        Hash of the loaded data (changes whenever an ingest changes it).
+    """
+
+    company: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    fingerprint: str = ""
+    store_path: str | None = None
+
+    def __post_init__(self) -> None:
+        self.start = as_timestamp(self.start).normalize()
+        self.end = as_timestamp(self.end).normalize()
+        for name in TABLE_NAMES:
+            if name not in self.tables or self.tables[name] is None:
+                self.tables[name] = empty_table(name)
+
+    # Attribute access: data.orders, data.customers, ...
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def end_exclusive(self) -> pd.Timestamp:
+        """First instant after the window (``end`` + 1 day)."""
+        return self.end + pd.Timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        """Length of the window in days."""
+        return int((self.end_exclusive - self.start).days)
+
+    def has(self, name: str) -> bool:
+        """True when table *name* was supplied and has rows."""
+        return len(self.tables.get(name, ())) > 0
+
+    def window(self, name: str, start=None, end=None) -> pd.DataFrame:
+        """Rows of table *name* whose time column lies in ``[start, end]`` (days, inclusive)."""
+        df = self.tables[name]
+        col = TABLES[name].time_column
+        if col is None or df.empty:
+            return df
+        lo = self.start if start is None else as_timestamp(start).normalize()
+        hi = (self.end if end is None else as_timestamp(end).normalize()) + pd.Timedelta(days=1)
+        return df[(df[col] >= lo) & (df[col] < hi)]
+
+    def previous_window(self, kind: str = "period") -> tuple[pd.Timestamp, pd.Timestamp]:
+        """Bounds of the comparison window.
+
+        ``kind="period"`` gives the window of equal length immediately before;
+        ``kind="year"`` the same window one year earlier.
+        """
+        if kind == "year":
+            return self.start - pd.DateOffset(years=1), self.end - pd.DateOffset(years=1)
+        months = (self.end_exclusive.year - self.start.year) * 12 + self.end_exclusive.month - self.start.month
+        if self.start.day == 1 and self.end_exclusive.day == 1 and months > 0:
+            s = self.start - pd.DateOffset(months=months)
+            return s, self.start - pd.Timedelta(days=1)
+        return self.start - pd.Timedelta(days=self.days), self.start - pd.Timedelta(days=1)
+
+    def summary(self) -> pd.DataFrame:
+        """Row counts per table (total and inside the window)."""
+        rows = []
+        for name in TABLE_NAMES:
+            rows.append({"table": name, "rows": len(self.tables[name]), "rows_in_window": len(self.window(name))})
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items() if len(v))
+        return f"CRMData(company={self.company!r}, start={self.start.date()}, end={self.end.date()}, {counts})"
