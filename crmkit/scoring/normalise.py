@@ -235,8 +235,9 @@ def targets_frame(targets: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``target``, ``floor``, ``direction`` (default ``"higher"``)
-        plus any extra keys.
+        Columns ``target``, ``floor``, ``direction`` plus any extra keys.
+        A missing direction is inferred from the order: ``"higher"`` when
+        target ≥ floor, else ``"lower"``.
     """
     if targets is None:
         return pd.DataFrame(columns=["target", "floor", "direction"], dtype="object")
@@ -266,9 +267,12 @@ def targets_frame(targets: Any) -> pd.DataFrame:
                 f"{column} of indicator(s) {', '.join(bad)} is missing or not a number."
             )
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    inferred = pd.Series(
+        np.where(frame["target"] >= frame["floor"], "higher", "lower"), index=frame.index, dtype=object
+    )
     if "direction" not in frame.columns:
-        frame["direction"] = "higher"
-    frame["direction"] = frame["direction"].where(frame["direction"].notna(), "higher").astype(object)
+        frame["direction"] = inferred
+    frame["direction"] = frame["direction"].astype(object).where(frame["direction"].notna(), inferred)
     for name, direction in frame["direction"].items():
         check_direction(direction, name)
     return frame

@@ -132,7 +132,9 @@ class Scorecard:
     (0 at the floor, 100 at the target, either direction). A metric is
     *scored* (enters its dimension score) when it has a value, a target, a
     dimension, a weight and ``n`` ≥ ``min_n`` (an unknown ``n`` counts as
-    sufficient: it is not a rate). Otherwise it is still shown, with a
+    sufficient: it is not a rate), and the record is not already marked
+    ``flagged`` (as :class:`crmkit.metrics.Metric` records can be).
+    Otherwise it is still shown, with a
     ``status`` saying why it is not scored (see :data:`STATUS`), and it is
     listed in :attr:`missing_` so the composite's re-weighting is visible.
     Dimension scores and the composite use the weighted arithmetic (or
@@ -250,7 +252,7 @@ class Scorecard:
                     "floor": floor,
                     "direction": direction,
                     "score": score,
-                    "flagged": bool(np.isfinite(n) and n < self.min_n),
+                    "flagged": bool((np.isfinite(n) and n < self.min_n) or bool(_first(rec.get("flagged"), False))),
                 }
             )
         table = pd.DataFrame(rows).set_index("indicator")
