@@ -118,13 +118,12 @@ def _validated(matrix: Any, labels: Sequence[str] | None) -> pd.DataFrame:
         frame = frame.map(lambda v: _number(v, "in the AHP matrix")) if frame.dtypes.eq(object).any() else frame
     else:
         rows = [[_number(v, f"at row {i + 1}") for v in row] for i, row in enumerate(matrix)]
-        frame = pd.DataFrame(rows)
+        if any(len(r) != len(rows) for r in rows):
+            raise ConfigError("AHP matrix must be square: every row needs one value per criterion.")
         names = [str(x) for x in labels] if labels is not None else [f"c{i + 1}" for i in range(len(rows))]
         if len(names) != len(rows):
             raise ConfigError(f"{len(names)} labels given for an AHP matrix of {len(rows)} rows.")
-        if any(len(r) != len(rows) for r in rows):
-            raise ConfigError("AHP matrix must be square: every row needs one value per criterion.")
-        frame.index = frame.columns = names
+        frame = pd.DataFrame(rows, index=names, columns=names)
     frame.index = frame.index.map(str)
     frame.columns = frame.columns.map(str)
     if frame.index.has_duplicates:
