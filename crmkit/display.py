@@ -128,6 +128,8 @@ class Report:
                 else:
                     core += " ± " + self.fmt(half, unit, digits)
             return core
+        if unit == "text" or isinstance(value, str):
+            return str(value)
         if unit == "ratio":
             return fmt_pct(value, 1 if digits is None else digits)
         if unit == "currency":

@@ -69,7 +69,7 @@ class MetricSet:
     Examples
     --------
     >>> ms = MetricSet("satisfaction", notebook="02_satisfaction")
-    >>> _ = ms.add("nps", Estimate(30.0, 8.5, 13.4, 46.6, 100), unit="score",
+    >>> ms.add("nps", Estimate(30.0, 8.5, 13.4, 46.6, 100), unit="score",
     ...            label_en="Net Promoter Score", label_zh="净推荐值")
     >>> float(ms.frame().loc[0, "value"])
     30.0
@@ -92,8 +92,11 @@ class MetricSet:
         label_en: str = "",
         label_zh: str = "",
         dimension: str | None = None,
-    ) -> Metric:
-        """Record a metric; an :class:`Estimate` brings its n and interval."""
+    ) -> None:
+        """Record a metric; an :class:`Estimate` brings its n and interval.
+
+        Returns nothing, so a notebook cell ending in ``add(...)`` prints nothing.
+        """
         if unit not in UNITS:
             raise ValueError(f"unit {unit!r} not in {UNITS}")
         if direction not in ("higher", "lower", None):
@@ -111,7 +114,6 @@ class MetricSet:
             ci_low, ci_high, direction, label_en, label_zh, bool(flagged), self.notebook,
         )
         self.metrics.append(m)
-        return m
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.to_dict() for m in self.metrics])
@@ -127,6 +129,7 @@ class MetricSet:
         fd, tmp = tempfile.mkstemp(dir=out, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, indent=1, allow_nan=False)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         return path
 

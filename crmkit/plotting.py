@@ -15,10 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use(os.environ.get("MPLBACKEND", "Agg") if "ipykernel" not in os.environ.get("MPLBACKEND", "") else "Agg")
-
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
 
 __all__ = ["setup", "cjk_font_path", "cjk_font_name", "PALETTE"]
 

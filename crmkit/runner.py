@@ -1,0 +1,359 @@
+"""Execute report notebooks with papermill and render them, one or many.
+
+Units of work are (company-period, notebook) pairs.  Dimension notebooks of
+all company-periods run in a process pool (papermill has no parallel mode and
+is not thread-safe, DESIGN §8); each company-period's summary notebook runs
+after its dimension notebooks.  Every output is written to a temporary name
+and renamed; ``run.json`` (one per company-period, written only by the parent
+process) records status, duration, error and a key per notebook, so
+``resume=True`` skips exactly the notebooks whose notebook file, parameters,
+data fingerprint and crmkit version are unchanged and whose outputs exist.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import __version__
+from .errors import ConfigError, ReportError
+from .params import Parameters
+
+__all__ = ["notebooks_dir", "list_notebooks", "ReportJob", "run_reports", "BatchResult", "execute_notebook_job"]
+
+SUMMARY_PREFIX = "99"
+DEFAULT_TIMEOUT = 1200
+
+
+def notebooks_dir() -> Path:
+    """``$CRMKIT_NOTEBOOKS`` or the ``notebooks/`` folder of the project."""
+    env = os.environ.get("CRMKIT_NOTEBOOKS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def list_notebooks(names: Iterable[str] | None = None, directory: Path | None = None) -> list[Path]:
+    """Report notebooks in run order; *names* may be ``"02"``, ``"02_satisfaction"`` or a file name."""
+    d = directory or notebooks_dir()
+    available = sorted(p for p in d.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return available
+    chosen = []
+    for n in names:
+        n = Path(n).stem
+        match = [p for p in available if p.stem == n or p.stem.split("_", 1)[0] == n or p.stem.split("_", 1)[-1] == n]
+        if not match:
+            raise ConfigError(f"No report notebook named {n!r}. Available: {', '.join(p.stem for p in available)}.")
+        chosen.extend(m for m in match if m not in chosen)
+    return sorted(chosen)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class ReportJob:
+    """One notebook for one company-period."""
+
+    notebook: Path
+    out_dir: Path
+    values: dict[str, Any]  # already filtered to the notebook's declared parameters
+    key: str
+    company: str
+    period: str
+    language: str
+    mask_pii: bool
+    fingerprint: str
+    timeout: int = DEFAULT_TIMEOUT
+
+    @property
+    def name(self) -> str:
+        return self.notebook.stem
+
+
+def _declared(nb_path: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if nb_path not in cache:
+        import papermill
+
+        cache[nb_path] = set(papermill.inspect_notebook(str(nb_path)))
+    return cache[nb_path]
+
+
+def _make_ipc_manager():
+    """A kernel manager using IPC sockets in a private folder (no TCP port races)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kw: Any):
+            kw.setdefault("transport", "ipc")
+            kw.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="crmkit-k-"), "kernel"))
+            super().__init__(**kw)
+
+    return IPCKernelManager
+
+
+def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
+    """Execute and render one notebook; never raises for notebook failures.
+
+    Returns a result record (status ``ok`` or ``failed``, seconds, error,
+    output paths).  The executed notebook and its HTML are always written,
+    with the error shown at the top when it failed.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import render_html, write_atomic
+
+    t0 = time.perf_counter()
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    final_nb = job.out_dir / f"{job.name}.ipynb"
+    final_html = job.out_dir / f"{job.name}.html"
+    fd, tmp_nb = tempfile.mkstemp(dir=job.out_dir, prefix=f".tmp-{job.name}.", suffix=".ipynb")
+    os.close(fd)
+    error = None
+    try:
+        kwargs: dict[str, Any] = dict(
+            parameters=job.values, kernel_name="python3", progress_bar=False, log_output=False,
+            start_timeout=120, execution_timeout=job.timeout, report_mode=False,
+        )
+        if os.name == "posix" and os.environ.get("CRMKIT_KERNEL_TRANSPORT", "ipc") == "ipc":
+            kwargs["kernel_manager_class"] = _make_ipc_manager()
+        papermill.execute_notebook(str(job.notebook), tmp_nb, **kwargs)
+    except PapermillExecutionError as e:
+        error = f"{e.ename}: {e.evalue}" + (f" (cell {e.exec_count})" if e.exec_count else "")
+    except Exception as e:  # timeouts (nbclient CellTimeoutError), dead kernels, start failures
+        error = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+    try:
+        nb = nbformat.read(tmp_nb, as_version=4) if os.path.getsize(tmp_nb) > 0 else None
+    except Exception:
+        nb = None
+    if nb is None:  # nothing was saved (e.g. the kernel never started): keep the input notebook
+        nb = nbformat.read(str(job.notebook), as_version=4)
+    if error:
+        nb.metadata.setdefault("crmkit", {})["error"] = error
+    nbformat.write(nb, tmp_nb)
+    os.chmod(tmp_nb, 0o644)
+    os.replace(tmp_nb, final_nb)
+    try:
+        page = render_html(
+            nb, company=job.company, period=job.period, start=str(job.values.get("start", "")),
+            end=str(job.values.get("end", "")), language=job.language, fingerprint=job.fingerprint,
+            mask_pii=job.mask_pii, error=error,
+        )
+        write_atomic(final_html, page)
+    except Exception as e:
+        error = (error + "; " if error else "") + f"rendering failed: {type(e).__name__}: {e}"
+    return {
+        "notebook": job.name,
+        "company": job.company,
+        "period": job.period,
+        "status": "failed" if error else "ok",
+        "seconds": round(time.perf_counter() - t0, 2),
+        "error": error,
+        "key": job.key,
+        "ipynb": final_nb.name,
+        "html": final_html.name,
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+@dataclass
+class BatchResult:
+    """Outcome of a batch: one record per notebook."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: Path | None = None
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] == "failed"]
+
+    @property
+    def executed(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] != "skipped"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version(), "crmkit": __version__}
+    for pkg in ("pandas", "numpy", "duckdb", "papermill", "nbconvert", "statsmodels", "matplotlib"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+class _RunLog:
+    """``run.json`` of one company-period; written atomically by the parent only."""
+
+    def __init__(self, out_dir: Path, params: Parameters, fingerprint: str):
+        self.path = out_dir / "run.json"
+        old: dict[str, Any] = {}
+        if self.path.exists():
+            try:
+                old = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = {}
+        self.data = {
+            "company": params.company, "period": params.period, "start": params.start.isoformat(),
+            "end": params.end.isoformat(), "language": params.language, "mask_pii": params.mask_pii,
+            "fingerprint": fingerprint, "versions": _versions(),
+            "parameters": json.loads(params.model_dump_json()),
+            "started": dt.datetime.now().isoformat(timespec="seconds"), "finished": None,
+            "notebooks": old.get("notebooks", {}),
+        }
+
+    def previous(self, name: str) -> dict[str, Any] | None:
+        return self.data["notebooks"].get(name)
+
+    def record(self, result: dict[str, Any]) -> None:
+        self.data["notebooks"][result["notebook"]] = {k: v for k, v in result.items() if k not in ("company", "period")}
+        self.save()
+
+    def finish(self) -> None:
+        self.data["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+        statuses = [v["status"] for v in self.data["notebooks"].values()]
+        self.data["status"] = "failed" if "failed" in statuses else "ok"
+        self.save()
+
+    def save(self) -> None:
+        from .render import write_atomic
+
+        write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, indent=1))
+
+
+def _plan(params: Parameters, outputs: Path, names: list[str] | None, timeout: int, cache: dict) -> tuple[list[ReportJob], _RunLog]:
+    from .store import Store
+
+    store = Store(params.store or None, read_only=True)
+    if not store.path.exists():
+        raise ConfigError(f"{params.company} {params.period}: store {store.path} does not exist. Ingest data or run 'crmkit demo' first.")
+    fingerprint = store.fingerprint(params.company)
+    out_dir = outputs / params.company / params.period
+    values = params.notebook_values()
+    values["store"] = str(store.path.resolve())
+    values["output_dir"] = str(out_dir.resolve())
+    values["outputs_root"] = str(outputs.resolve())
+    log = _RunLog(out_dir, params, fingerprint)
+    jobs = []
+    for nb in list_notebooks(names or params.notebooks):
+        declared = _declared(nb, cache)
+        passed = {k: v for k, v in values.items() if k in declared}
+        key = _sha(nb.read_bytes() + json.dumps(passed, sort_keys=True, default=str).encode() + fingerprint.encode() + __version__.encode())
+        jobs.append(ReportJob(nb, out_dir, passed, key, params.company, params.period, params.language, params.mask_pii, fingerprint, timeout))
+    return jobs, log
+
+
+def _still_valid(job: ReportJob, prev: dict[str, Any] | None) -> bool:
+    return bool(
+        prev and prev.get("status") == "ok" and prev.get("key") == job.key
+        and (job.out_dir / f"{job.name}.ipynb").is_file() and (job.out_dir / f"{job.name}.html").is_file()
+    )
+
+
+def run_reports(
+    param_sets: list[Parameters],
+    *,
+    outputs: str | os.PathLike = "outputs",
+    notebooks: list[str] | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    timeout: int = DEFAULT_TIMEOUT,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+) -> BatchResult:
+    """Run report notebooks for several company-periods.
+
+    Parameters
+    ----------
+    param_sets : list of Parameters
+    outputs : path
+        Root of ``<company>/<period>/`` output folders.
+    jobs : int
+        Worker processes (one per core is the sensible maximum).
+    resume : bool
+        Skip notebooks whose recorded key and outputs are still valid.
+    on_event : callable, optional
+        ``on_event(kind, info)`` with kind ``planned`` (info: total), ``start``
+        or ``done`` (info: the job or result record), for progress display.
+    """
+    t0 = time.perf_counter()
+    out_root = Path(outputs)
+    out_root.mkdir(parents=True, exist_ok=True)
+    cache: dict[Path, set[str]] = {}
+    plans = [_plan(p, out_root, notebooks, timeout, cache) for p in param_sets]
+    emit = on_event or (lambda kind, info: None)
+    result = BatchResult(outputs=out_root)
+    first_wave: list[tuple[int, ReportJob]] = []
+    summaries: dict[int, list[ReportJob]] = {}
+    pending: dict[int, int] = {}
+    for i, (jobs_i, log) in enumerate(plans):
+        for j in jobs_i:
+            if resume and _still_valid(j, log.previous(j.name)):
+                rec = dict(log.previous(j.name), notebook=j.name, company=j.company, period=j.period, status="skipped")
+                result.results.append(rec)
+                continue
+            if j.name.startswith(SUMMARY_PREFIX):
+                summaries.setdefault(i, []).append(j)
+            else:
+                first_wave.append((i, j))
+                pending[i] = pending.get(i, 0) + 1
+    total = len(first_wave) + sum(len(v) for v in summaries.values())
+    emit("planned", {"total": total, "skipped": len(result.results)})
+
+    ctx = mp.get_context("spawn")
+    workers = max(1, min(jobs, total or 1))
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures: dict[cf.Future, tuple[int, ReportJob]] = {}
+
+        def submit(i: int, job: ReportJob) -> None:
+            emit("start", {"job": job})
+            futures[pool.submit(execute_notebook_job, job)] = (i, job)
+
+        for i, job in first_wave:
+            submit(i, job)
+        for i in list(summaries):
+            if pending.get(i, 0) == 0:
+                for job in summaries.pop(i):
+                    submit(i, job)
+        while futures:
+            done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                i, job = futures.pop(fut)
+                try:
+                    rec = fut.result()
+                except Exception as e:  # worker crashed: record, keep going
+                    rec = {"notebook": job.name, "company": job.company, "period": job.period, "status": "failed",
+                           "seconds": None, "error": f"worker crashed: {type(e).__name__}: {e}", "key": job.key,
+                           "ipynb": None, "html": None}
+                plans[i][1].record(rec)
+                result.results.append(rec)
+                emit("done", rec)
+                if not job.name.startswith(SUMMARY_PREFIX):
+                    pending[i] -= 1
+                    if pending[i] == 0 and i in summaries:
+                        for sj in summaries.pop(i):
+                            submit(i, sj)
+    for _, log in plans:
+        log.finish()
+    result.seconds = time.perf_counter() - t0
+    return result
