@@ -51,7 +51,7 @@ def as_float_series(values: WeightsLike, what: str = "weights") -> pd.Series:
     if isinstance(values, pd.Series):
         series = values.copy()
     elif isinstance(values, Mapping):
-        series = pd.Series(dict(values), dtype="float64")
+        series = pd.Series(dict(values), dtype=object)
     else:
         raise ConfigError(
             f"{what} must be a mapping or a pandas Series, got {type(values).__name__}."
