@@ -115,7 +115,8 @@ def _validated(matrix: Any, labels: Sequence[str] | None) -> pd.DataFrame:
                 "AHP matrix rows and columns must carry the same labels in the same order, got "
                 f"rows {list(frame.index)} and columns {list(frame.columns)}."
             )
-        frame = frame.map(lambda v: _number(v, "in the AHP matrix")) if frame.dtypes.eq(object).any() else frame
+        if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+            frame = frame.astype(object).map(lambda v: _number(v, "in the AHP matrix"))
     else:
         rows = [[_number(v, f"at row {i + 1}") for v in row] for i, row in enumerate(matrix)]
         if any(len(r) != len(rows) for r in rows):

@@ -107,6 +107,9 @@ def test_labelled_dataframe_input():
     frame = pd.DataFrame([[1, 2], [0.5, 1]], index=["x", "y"], columns=["x", "y"])
     res = ahp_weights(frame)
     assert res.weights.to_dict() == pytest.approx({"x": 2 / 3, "y": 1 / 3})
+    # fraction strings, e.g. a matrix read from a spreadsheet
+    text = pd.DataFrame([["1", "2"], ["1/2", "1"]], index=["x", "y"], columns=["x", "y"])
+    assert ahp_weights(text).weights.to_dict() == pytest.approx({"x": 2 / 3, "y": 1 / 3})
 
 
 @pytest.mark.parametrize(
