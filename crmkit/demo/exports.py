@@ -1,0 +1,2 @@
+DIRTY_ROWS = []
+def write_exports(frames, outdir): raise NotImplementedError
