@@ -220,7 +220,7 @@ def prepare(
                     f"canonical: {', '.join(col.codes)}. Map them under 'values: {name}:' in the mapping."
                 )
         if bad.any():
-            kind_word = {"date": "date", "money": "amount", "number": "number", "int": "whole number", "bool": "yes/no value"}.get(col.kind, col.kind)
+            kind_word = {"date": "a date", "money": "an amount", "number": "a number", "int": "a whole number", "bool": "a yes/no value"}.get(col.kind, col.kind)
             hint = " (if the file uses decimal commas, set decimal: \",\" in the mapping)" if col.kind in ("money", "number") else ""
             idx = bad[bad].index
             problems.append(
@@ -229,7 +229,7 @@ def prepare(
                         "row": idx,
                         "rule": f"unparseable_{col.kind}",
                         "column": name,
-                        "problem": [f"{name}: cannot read {str(v)[:40]!r} as a {kind_word}{hint}" for v in mapped.loc[idx, name]],
+                        "problem": [f"{name}: cannot read {str(v)[:40]!r} as {kind_word}{hint}" for v in mapped.loc[idx, name]],
                     }
                 )
             )

@@ -157,7 +157,7 @@ def _read_excel(path: Path, mapping: Mapping) -> RawSource:
         raise MappingError(f"{path}: no sheet named {sheet!r}. Sheets: {', '.join(xls.sheet_names)}.")
     if isinstance(sheet, int) and not 0 <= sheet < len(xls.sheet_names):
         raise MappingError(f"{path}: sheet index {sheet} out of range; the workbook has {len(xls.sheet_names)} sheets: {', '.join(xls.sheet_names)}.")
-    df = xls.parse(sheet, dtype=object, skiprows=mapping.skip_rows)
+    df = pd.read_excel(xls, sheet_name=sheet, dtype=object, skiprows=mapping.skip_rows)
     df.columns = [str(c).strip() for c in df.columns]
     rows = pd.Series(range(2 + mapping.skip_rows, 2 + mapping.skip_rows + len(df)))
     name = sheet if isinstance(sheet, str) else xls.sheet_names[sheet]
