@@ -20,7 +20,40 @@ from .ingest import IngestReport
 from .params import Parameters, load_params
 from .store import Store
 
-__all__ = ["build_demo_store", "demo_params", "read_manifest"]
+__all__ = ["build_demo_store", "demo_params", "read_manifest", "ingest_frames"]
+
+
+def ingest_frames(
+    store: str | os.PathLike,
+    frames: dict[str, dict[str, "pd.DataFrame"]],
+    workdir: str | os.PathLike,
+    *,
+    on_ingest: Callable[[IngestReport], None] | None = None,
+) -> list[IngestReport]:
+    """Load canonical frames ``{company: {table: frame}}`` through the normal ingest path.
+
+    Each frame is written as Parquet (canonical headers, identity mapping) and
+    ingested, customers first, so validation and the ingest log apply exactly
+    as for user files.  Useful for tests and for data already in canonical form.
+    """
+    from .tables import TABLE_NAMES
+
+    wd = Path(workdir)
+    wd.mkdir(parents=True, exist_ok=True)
+    st = Store(store)
+    reports = []
+    for company, tables in frames.items():
+        for name in TABLE_NAMES:
+            df = tables.get(name)
+            if df is None or len(df) == 0:
+                continue
+            path = wd / f"{company}_{name}.parquet"
+            df.to_parquet(path, index=False)
+            r = st.ingest(path, table=name, company=company, mode="replace")
+            reports.append(r)
+            if on_ingest:
+                on_ingest(r)
+    return reports
 
 
 def read_manifest(path: str | os.PathLike) -> list[dict[str, str]]:

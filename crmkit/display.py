@@ -29,7 +29,7 @@ def escape(value: Any) -> str:
 
 
 def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA:
+    if x is None or x is pd.NA or x is pd.NaT:
         return True
     try:
         return math.isnan(float(x))

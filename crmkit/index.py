@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .render import TEMPLATES, write_atomic
+from .render import TEMPLATES, embed_cjk_font, write_atomic
 
 __all__ = ["build_index", "collect_runs"]
 
@@ -77,4 +77,4 @@ def build_index(outputs: str | os.PathLike = "outputs") -> Path:
         runs=runs, companies=companies, periods=periods, grid=grid, version=__version__,
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), css=(TEMPLATES / "style.css").read_text(encoding="utf-8"),
     )
-    return write_atomic(root / "index.html", page)
+    return write_atomic(root / "index.html", embed_cjk_font(page))

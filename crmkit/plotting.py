@@ -67,8 +67,12 @@ def setup(language: str = "en", *, context: str = "notebook") -> None:
         Report language (both languages get the CJK fallback font because data
         values such as region names may be Chinese).
     """
+    import logging
+
     import seaborn as sns
 
+    # The CJK face has one weight; matplotlib warns on every bold title otherwise.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     sns.set_theme(context=context, style="whitegrid", palette=PALETTE)
     cjk = cjk_font_name()
     matplotlib.rcParams.update(

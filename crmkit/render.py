@@ -24,7 +24,10 @@ import nbformat
 
 from . import __version__
 
-__all__ = ["render_html", "write_atomic", "notebook_title"]
+__all__ = ["render_html", "write_atomic", "notebook_title", "embed_cjk_font"]
+
+FONT_PLACEHOLDER = "/*crmkit-font-face*/"
+CJK_FAMILY = "crmkit CJK"
 
 TEMPLATES = Path(__file__).with_name("templates")
 _HEADING = re.compile(r"<h([1-3])([^>]*)>(.*?)</h\1>", re.S)
@@ -127,17 +130,61 @@ def render_html(
     body, toc = _toc(body)
     page, css = _page_template()
     labels = LABELS.get(language, LABELS["en"])
-    return page.render(
+    return embed_cjk_font(page.render(
         title=notebook_title(nb, language), company=company, period=period, start=start, end=end,
         language=language, language_name="中文" if language == "zh" else "English",
         generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"), fingerprint=fingerprint or "–",
         version=__version__, privacy=labels["masked"] if mask_pii else labels["shown"], labels=labels,
         toc=toc, body=body, css=css, error=error,
-    )
+    ))
 
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+
+def _cjk_chars(text: str) -> set[int]:
+    return {ord(c) for c in text if ord(c) >= 0x2E80}
+
+
+def embed_cjk_font(page: str) -> str:
+    """Inline a subset of Noto Sans CJK SC covering the page's CJK characters.
+
+    Reports must read correctly on machines without Chinese fonts and offline,
+    so the glyphs the page uses (typically a few hundred, ~40 KB as WOFF) are
+    embedded as a data-URI ``@font-face`` in place of the placeholder comment.
+    """
+    if FONT_PLACEHOLDER not in page:
+        return page
+    chars = _cjk_chars(page)
+    if not chars:
+        return page.replace(FONT_PLACEHOLDER, "")
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from .plotting import cjk_font_path
+
+    opts = subset.Options()
+    opts.flavor = "woff"
+    opts.layout_features = ["*"]
+    opts.hinting = False
+    opts.desubroutinize = True
+    font = TTFont(str(cjk_font_path()), lazy=True)
+    sub = subset.Subsetter(options=opts)
+    sub.populate(unicodes=chars | set(range(0x20, 0x7F)) | {ord(c) for c in "–—±×·•…“”‘’%▲▼▶⇅"})
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    face = (
+        f'@font-face{{font-family:"{CJK_FAMILY}";src:url(data:font/woff;base64,{data}) format("woff");'
+        "font-display:block}"
+    )
+    return page.replace(FONT_PLACEHOLDER, face)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> Path:
