@@ -301,7 +301,7 @@ def _seasonality(kind: str, days: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndar
     n = len(days)
     month = days.month.to_numpy()
     dom = days.day.to_numpy()
-    dow = days.dayofweek.to_numpy()
+    dow = days.day_of_week.to_numpy()
     buy = np.ones(n)
     sf_off = np.full(n, 999, dtype=np.int64)
     for y in np.unique(days.year):
@@ -450,6 +450,10 @@ def _customers(ctx: _Ctx, rng: np.random.Generator, b: int, n: int) -> dict[str,
     occupation = np.where(individual, _choice(rng, {
         "office_worker": 0.34, "professional": 0.16, "student": 0.1, "self_employed": 0.12,
         "civil_servant": 0.06, "worker": 0.12, "retired": 0.05, "other": 0.05}, n), None)
+    # keep occupation plausible for the age
+    occupation = np.where(individual & (age >= 58), "retired",
+                          np.where((occupation == "retired") & (age < 58), "other", occupation))
+    occupation = np.where((occupation == "student") & (age > 26), "office_worker", occupation)
     income = np.where(individual, _choice(rng, {
         "low": 0.15, "lower_middle": 0.3, "middle": 0.3, "upper_middle": 0.17, "high": 0.08}, n),
         None)
