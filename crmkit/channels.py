@@ -79,6 +79,10 @@ def channel_table(
 ) -> pd.DataFrame:
     """One row per contact channel: volume, share, times, FCR, satisfaction, cost per contact.
 
+    Pass ``interactions=None`` to count service contacts (tickets) only;
+    with interactions, inbound engagement (visits, app logins, opens...) is
+    added to the volume and share columns.
+
     Service measures are :func:`crmkit.service.service_by` on ``channel``
     (median first response and resolution hours, SLA attainment, FCR,
     ticket CSAT).  ``cost_per_contact`` = Σ ``tickets.cost`` / tickets of the

@@ -193,13 +193,15 @@ def campaign_performance(
     * ``reached`` = distinct customers with any interaction of the campaign;
       ``targeted`` = max(``target_count``, ``reached``) (``reached`` when no
       target count);
-    * ``responded`` = distinct customers with an inbound interaction of the
-      campaign (or a converted one); ``converted`` = distinct customers with a
-      converted interaction or an attributed non-return order;
+    * ``converted`` = distinct customers with a converted interaction or an
+      attributed non-return order; ``responded`` = distinct customers with an
+      inbound interaction of the campaign, or converted (so the funnel
+      targeted ≥ responded ≥ converted never widens);
     * ``response_rate`` = responded / targeted; ``conversion_rate`` =
       converted / targeted (INDICATORS.md);
     * ``attributed_revenue`` / ``attributed_margin`` from
-      :func:`attributed_orders`;
+      :func:`attributed_orders`; ``direct_revenue`` is the part carried by
+      orders with the campaign's ``campaign_id`` (the rest is window-attributed);
     * ``roi`` = (attributed margin − cost) / cost; ``roas`` = attributed
       revenue / cost; ``cpa`` = cost / converted.  With zero cost ROI and
       ROAS are NaN and ``note`` says why (never infinity).
@@ -227,9 +229,16 @@ def campaign_performance(
         reached = responded = pd.Series(dtype="int64")
         conv_pairs = pd.DataFrame(columns=["campaign_id", "customer_id"])
     buyers = att.loc[~att["is_return"], ["campaign_id", "customer_id"]]
-    converted = pd.concat([conv_pairs, buyers]).drop_duplicates().groupby("campaign_id")["customer_id"].nunique()
-    money = att.groupby("campaign_id").agg(attributed_orders=("order_id", "size"), attributed_revenue=("amount", "sum"),
-                                           attributed_margin=("margin", "sum"))
+    conv_all = pd.concat([conv_pairs, buyers]).drop_duplicates()
+    converted = conv_all.groupby("campaign_id")["customer_id"].nunique()
+    if have_i:  # a converter has responded, so the funnel never widens
+        resp_pairs = it.loc[it["responded"], ["campaign_id", "customer_id"]]
+        responded = pd.concat([resp_pairs, conv_all]).drop_duplicates().groupby("campaign_id")["customer_id"].nunique()
+    else:
+        responded = converted
+    money = att.assign(direct=att["amount"].where(att["attribution"] == "campaign_id", 0.0)).groupby("campaign_id").agg(
+        attributed_orders=("order_id", "size"), attributed_revenue=("amount", "sum"),
+        attributed_margin=("margin", "sum"), direct_revenue=("direct", "sum"))
     out = camp[["campaign_id", "name", "channel", "start_date", "end_date", "cost", "target_count"]].copy()
     out["campaign_id"] = out["campaign_id"].astype("str")
     key = out["campaign_id"]
@@ -238,7 +247,7 @@ def campaign_performance(
     out["targeted"] = np.fmax(tc.to_numpy(dtype="float64"), out["reached"].to_numpy(dtype="float64")).astype("int64")
     out["responded"] = key.map(responded).fillna(0).astype("int64")
     out["converted"] = key.map(converted).fillna(0).astype("int64")
-    for c in ("attributed_orders", "attributed_revenue", "attributed_margin"):
+    for c in ("attributed_orders", "attributed_revenue", "attributed_margin", "direct_revenue"):
         out[c] = key.map(money[c]).fillna(0)
     out["attributed_orders"] = out["attributed_orders"].astype("int64")
     out = out.drop(columns="target_count")
@@ -257,7 +266,8 @@ def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-_SUMS = ["cost", "reached", "targeted", "responded", "converted", "attributed_orders", "attributed_revenue", "attributed_margin"]
+_SUMS = ["cost", "reached", "targeted", "responded", "converted", "attributed_orders", "attributed_revenue",
+         "attributed_margin", "direct_revenue"]
 
 
 def channel_performance(performance: pd.DataFrame) -> pd.DataFrame:
@@ -295,6 +305,7 @@ def totals(performance: pd.DataFrame, *, min_n: int = MIN_N) -> dict[str, float 
         "converted": int(s["converted"]),
         "attributed_revenue": float(s["attributed_revenue"]),
         "attributed_margin": float(s["attributed_margin"]),
+        "direct_revenue": float(s["direct_revenue"]),
         "response_rate": proportion(int(s["responded"]), int(s["targeted"]), min_n=min_n),
         "conversion_rate": proportion(int(s["converted"]), int(s["targeted"]), min_n=min_n),
         "campaign_roi": roi(float(s["attributed_margin"]), cost) if pos else nan,
