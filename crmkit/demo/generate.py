@@ -643,7 +643,7 @@ def _block(ctx: _Ctx, b: int, n: int) -> tuple[dict[str, pd.DataFrame], dict[str
     sv = _service(ctx, rng, m, complaint_prob, ticket)
     prior = np.minimum(_excl_cumsum(sv["complaint"], ci), 3)
     good = ticket & sv["fcr"] & ~sv["complaint"]
-    s = (c["u"][ci] + ctx.q - 1.2 * sv["complaint"] - 0.6 * sv["slow"] - 0.25 * prior
+    s = (c["u"][ci] + ctx.q - 1.2 * sv["complaint"] - 0.6 * sv["slow"] - 0.35 * prior
          + 0.2 * good + rng.normal(0, 0.45, m))
     hazard = c["p_drop"][ci] * np.exp(0.7 * sv["complaint"] + 0.4 * sv["slow"]
                                       - 0.6 * (s - ctx.q) + 0.15 * prior)
