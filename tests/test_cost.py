@@ -1,0 +1,113 @@
+"""Maintenance cost indicators on hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from crmkit import cost
+
+S, E = "2025-10-01", "2025-12-31"
+ts = pd.to_datetime
+
+
+def _costs():
+    rows = [
+        ("2025-10-01", "service", 1000.0), ("2025-11-01", "service", 1000.0), ("2025-10-01", "loyalty_rewards", 400.0),
+        ("2025-10-01", "crm_tools", 300.0), ("2025-11-01", "complaint_handling", 300.0),
+        ("2025-10-01", "marketing", 2000.0), ("2025-11-01", "acquisition", 600.0), ("2025-12-01", "staff", 5000.0),
+        ("2025-12-01", "other", 700.0), ("2025-09-01", "service", 99999.0),
+    ]
+    df = pd.DataFrame(rows, columns=["period_start", "category", "amount"])
+    df["period_start"] = ts(df["period_start"])
+    df["channel"] = None
+    return df
+
+
+def _orders():
+    rows = [
+        ("1", "a", "2025-10-05", 10000.0, False), ("2", "b", "2025-11-05", 6000.0, False),
+        ("3", "c", "2025-11-20", 4000.0, False), ("4", "d", "2025-12-01", 5000.0, False),
+        ("5", "a", "2025-12-10", -5000.0, True), ("6", "e", "2025-12-11", -10.0, True),  # e: only a return
+        ("7", "f", "2025-03-01", 300.0, False), ("8", "f", "2025-05-01", 200.0, False),
+        ("9", "g", "2024-08-01", 900.0, False),
+    ]
+    df = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount", "is_return"])
+    df["order_date"] = ts(df["order_date"])
+    df["is_return"] = df["is_return"].astype("boolean")
+    return df
+
+
+def test_cost_by_category():
+    c = cost.cost_by_category(_costs(), S, E).set_index("category")
+    assert c.loc["service", "amount"] == 2000.0  # September row outside the window
+    assert c["amount"].sum() == pytest.approx(11300.0)
+    assert c.loc["staff", "share"] == pytest.approx(5000 / 11300)
+    assert c.index[0] == "staff"
+
+
+def test_cost_to_serve_and_crm_cost_ratio():
+    # serve = service 2000 + loyalty 400 + tools 300 + complaints 300 = 3000; active customers a, b, c, d
+    e = cost.cost_to_serve(_costs(), _orders(), S, E)
+    assert e.value == pytest.approx(750.0) and e.n == 4
+    # CRM cost = all but "other" = 10600; revenue = 25000 − 5000 − 10 = 19990
+    assert cost.crm_cost_ratio(_costs(), _orders(), S, E) == pytest.approx(10600 / 19990)
+    assert math.isnan(cost.crm_cost_ratio(_costs(), _orders(), "2026-01-01", "2026-01-31"))
+    assert math.isnan(cost.cost_to_serve(_costs(), _orders(), "2026-01-01", "2026-01-31").value)
+
+
+def test_inferred_and_explicit_churn_and_churn_cost():
+    # f last bought 2025-05-01: with 180 days it churns on 2025-10-28, inside the window
+    ch = cost.churned_customers(_orders(), S, E, inactivity_days=180)
+    assert ch["customer_id"].tolist() == ["f"]
+    assert ch["churned_at"].tolist() == [pd.Timestamp("2025-10-28")]
+    lost = cost.churn_cost(_orders(), ch)
+    assert lost["lost_revenue"].tolist() == [500.0] and lost["orders"].tolist() == [2]
+    # trailing 3 months before 2025-10-28 exclude both orders
+    assert cost.churn_cost(_orders(), ch, months=3)["lost_revenue"].tolist() == [0.0]
+    events = pd.DataFrame({"customer_id": ["a", "g", "a"], "churned_at": ts(["2025-12-20", "2025-06-01", "2025-11-01"])})
+    ex = cost.churned_customers(_orders(), S, E, churn_events=events)
+    assert ex["customer_id"].tolist() == ["a"] and ex["source"].tolist() == ["explicit"]
+    assert ex["churned_at"].tolist() == [pd.Timestamp("2025-12-20")]
+    # a's trailing 12 months: 10000 − 5000
+    assert cost.churn_cost(_orders(), ex)["lost_revenue"].tolist() == [5000.0]
+
+
+def test_default_inactivity_days_is_the_90th_percentile_gap():
+    # only f bought twice (a's second row is a return): one gap of 61 days
+    o = _orders()
+    assert cost.default_inactivity_days(o, E) == 61.0
+    # ten customers with gaps of 10, 20, ..., 100 days: 90th percentile 91 days
+    rows = []
+    for k in range(1, 11):
+        rows += [(f"x{k}a", f"x{k}", pd.Timestamp("2025-01-01"), 1.0),
+                 (f"x{k}b", f"x{k}", pd.Timestamp("2025-01-01") + pd.Timedelta(days=10 * k), 1.0)]
+    gaps = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount"])
+    assert cost.default_inactivity_days(gaps, E) == 91.0
+    assert cost.default_inactivity_days(gaps, E, q=0.5) == 55.0
+    single = o[o["customer_id"] == "g"]
+    assert math.isnan(cost.default_inactivity_days(single, E))
+
+
+def test_retention_vs_acquisition():
+    customers = pd.DataFrame({"customer_id": list("abcdfg"),
+                              "signup_date": ts(["2024-01-01", "2024-06-01", "2025-10-10", "2025-11-15", "2025-01-01", "2024-01-01"])})
+    r = cost.retention_vs_acquisition(_costs(), customers, _orders(), S, E).set_index("kind")
+    # retention: service 2000 + marketing 2000 + loyalty 400 + complaints 300 over existing actives a, b
+    assert r.loc["retention", "cost"] == pytest.approx(4700.0) and r.loc["retention", "customers"] == 2
+    assert r.loc["retention", "cost_per_customer"] == pytest.approx(2350.0)
+    # acquisition: 600 over new customers c, d
+    assert r.loc["acquisition", "cost_per_customer"] == pytest.approx(300.0) and r.loc["acquisition", "customers"] == 2
+
+
+def test_monthly_trend():
+    m = cost.monthly_trend(_costs(), _orders(), S, E).set_index("month")
+    assert list(m.index) == list(ts(["2025-10-01", "2025-11-01", "2025-12-01"]))
+    assert m.loc["2025-10-01", "total"] == pytest.approx(3700.0)
+    assert m.loc["2025-10-01", "revenue"] == 10000.0
+    assert m.loc["2025-10-01", "crm_cost_ratio"] == pytest.approx(3700 / 10000)
+    assert m.loc["2025-10-01", "cost_to_serve"] == pytest.approx(1700.0)  # 1000 + 400 + 300 over a
+    assert m.loc["2025-12-01", "active_customers"] == 1
+    assert math.isnan(m.loc["2025-12-01", "crm_cost_ratio"])  # net revenue 5000 − 5000 − 10 < 0
