@@ -33,6 +33,7 @@ __all__ = [
     "backlog",
     "complaint_rate",
     "complaint_summary",
+    "complaint_reasons",
     "ticket_csat",
     "service_summary",
     "service_by",
@@ -242,6 +243,16 @@ def complaint_summary(tickets: pd.DataFrame, start, end, *, min_n: int = MIN_N) 
         "handling_hours": quantile_estimate(c["resolution_hours"], 0.5, min_n=min_n),
         "resolution_rate": proportion(int((~c["open_at_end"]).sum()), len(c), min_n=min_n),
     }
+
+
+def complaint_reasons(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Complaints opened in the window per ``complaint_reason`` (missing → ``"unknown"``), with shares."""
+    t = ticket_frame(tickets, start, end)
+    c = t[_flag(t["is_complaint"])]
+    reason = c["complaint_reason"].astype("str").where(c["complaint_reason"].notna(), "unknown")
+    out = reason.value_counts().rename("complaints").rename_axis("reason").reset_index()
+    out["share"] = out["complaints"] / out["complaints"].sum() if len(out) else np.nan
+    return out
 
 
 def ticket_csat(tickets: pd.DataFrame, start, end, *, scale_max: float = 5.0, min_n: int = MIN_N) -> Estimate:

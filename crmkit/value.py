@@ -32,6 +32,7 @@ __all__ = [
     "TIER_LABELS",
     "revenue_summary",
     "aov",
+    "monthly_revenue",
     "growth",
     "previous_window",
     "customer_summary",
@@ -198,6 +199,30 @@ def aov(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     """
     o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
     return mean(o.loc[~_flag(o["is_return"]), "amount"], min_n=min_n)
+
+
+def monthly_revenue(orders: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Revenue, orders, customers and AOV per calendar month in ``[start, end]``.
+
+    Same definitions as :func:`revenue_summary`, per month of ``order_date``.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``revenue, orders, customers, aov``.
+    """
+    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp(), ret=_flag(o["is_return"]))
+    buys = o[~o["ret"]]
+    out = pd.DataFrame({
+        "revenue": o.groupby("month")["amount"].sum(),
+        "orders": buys.groupby("month").size(),
+        "customers": o.groupby("month")["customer_id"].nunique(),
+        "gross": buys.groupby("month")["amount"].sum(),
+    }).fillna({"orders": 0, "gross": 0.0})
+    out["orders"] = out["orders"].astype("int64")
+    out["aov"] = out["gross"] / out["orders"].where(out["orders"] > 0)
+    return out.drop(columns="gross").rename_axis("month").reset_index()
 
 
 def previous_window(start, end, kind: str = "period") -> tuple[pd.Timestamp, pd.Timestamp]:

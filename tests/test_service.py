@@ -141,3 +141,10 @@ def test_monthly_trend():
     assert m["month"].tolist() == [pd.Timestamp("2024-12-01"), pd.Timestamp("2025-01-01")]
     assert m["tickets"].tolist() == [1, 6]
     assert m.loc[0, "first_response_median_h"] == pytest.approx(1.0)
+
+
+def test_complaint_reasons():
+    t = _tickets().assign(complaint_reason=["late", None, "late", None, "rude", "late", None])
+    r = service.complaint_reasons(t, S, E).set_index("reason")
+    assert r["complaints"].to_dict() == {"late": 2, "rude": 1}
+    assert r.loc["late", "share"] == pytest.approx(2 / 3)

@@ -326,3 +326,14 @@ def test_clv_cac_and_payback():
     m = value.new_customer_monthly_margin(o, cu, "2025-10-01", "2025-12-31")
     months = (61 + 31) / (365.25 / 12)
     assert m.value == pytest.approx(40.0 / months) and m.n == 2
+
+
+def test_monthly_revenue():
+    o = _orders([
+        ("1", "a", "2025-10-02", 100.0, False), ("2", "b", "2025-10-20", 50.0, False),
+        ("3", "a", "2025-10-21", -50.0, True), ("4", "a", "2025-12-05", 30.0, False),
+    ])
+    m = value.monthly_revenue(o, "2025-10-01", "2025-12-31").set_index("month")
+    assert m.loc["2025-10-01", "revenue"] == 100.0 and m.loc["2025-10-01", "orders"] == 2
+    assert m.loc["2025-10-01", "aov"] == pytest.approx(75.0) and m.loc["2025-10-01", "customers"] == 2
+    assert list(m.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-01")]
