@@ -255,6 +255,9 @@ def _plan(params: Parameters, outputs: Path, names: list[str] | None, timeout: i
     values["output_dir"] = str(out_dir.resolve())
     values["outputs_root"] = str(outputs.resolve())
     log = _RunLog(out_dir, params, fingerprint)
+    if out_dir.is_dir():  # leftovers of an interrupted run are never outputs
+        for stale in out_dir.glob(".tmp-*"):
+            stale.unlink(missing_ok=True)
     jobs = []
     for nb in list_notebooks(names or params.notebooks):
         declared = _declared(nb, cache)
@@ -307,8 +310,12 @@ def run_reports(
     summaries: dict[int, list[ReportJob]] = {}
     pending: dict[int, int] = {}
     for i, (jobs_i, log) in enumerate(plans):
+        dims_rerun = any(
+            not j.name.startswith(SUMMARY_PREFIX) and not (resume and _still_valid(j, log.previous(j.name))) for j in jobs_i
+        )
         for j in jobs_i:
-            if resume and _still_valid(j, log.previous(j.name)):
+            fresh_inputs = not (j.name.startswith(SUMMARY_PREFIX) and dims_rerun)
+            if resume and fresh_inputs and _still_valid(j, log.previous(j.name)):
                 rec = dict(log.previous(j.name), notebook=j.name, company=j.company, period=j.period, status="skipped")
                 result.results.append(rec)
                 continue
