@@ -86,7 +86,9 @@ class Store:
         try:
             con = duckdb.connect(str(self.path), read_only=ro)
         except duckdb.IOException as e:
-            raise DataError(f"Cannot open store {self.path}: {str(e).splitlines()[0]}. Is another process writing to it?") from None
+            first = str(e).splitlines()[0]
+            hint = " Another process is writing to it; wait for it to finish." if "lock" in first.lower() else ""
+            raise DataError(f"Cannot open store {self.path}: {first}.{hint}") from None
         try:
             yield con
         finally:
