@@ -36,6 +36,8 @@ __all__ = [
     "latest_assessment",
     "dimension_scores",
     "fuzzy_dimension_evaluation",
+    "round_comparison",
+    "overall_score",
 ]
 
 DIMENSIONS: tuple[str, ...] = (
@@ -879,3 +881,91 @@ def fuzzy_dimension_evaluation(
     if not rows:
         return pd.DataFrame(columns=columns).rename_axis("dimension")
     return pd.DataFrame(rows).set_index("dimension")[columns]
+
+
+def round_comparison(
+    assessment: pd.DataFrame,
+    targets: float | Mapping[str, float] | None = None,
+    *,
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Dimension scores of the latest assessment round vs the round before.
+
+    The current round is the latest answer of every item up to ``as_of``
+    (see :func:`dimension_scores`); it starts at the earliest date among
+    those answers. The previous round is the state of the questionnaire
+    the day before that start, i.e. the latest earlier answer of each item.
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        The ``assessment`` table.
+    targets : float or mapping, optional
+        Target on the 0-100 scale, for all dimensions or per dimension.
+    as_of : date-like, optional
+        Use only assessments on or before this time (e.g. the window end).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`dimension_scores` plus ``previous`` (score of
+        the previous round, NaN when none), ``change`` (score − previous)
+        and ``previous_assessed_at``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"dimension": ["team"] * 2, "item": ["team_1"] * 2, "score": [2, 4],
+    ...                   "assessed_at": ["2024-06-30", "2025-06-30"]})
+    >>> round_comparison(a).loc["team", ["previous", "score", "change"]].tolist()
+    [25.0, 75.0, 50.0]
+    """
+    current = dimension_scores(assessment, targets, as_of=as_of)
+    latest = latest_assessment(assessment, as_of)
+    dated = latest["assessed_at"].dropna()
+    previous = pd.Series(np.nan, index=current.index)
+    previous_at = pd.Series(pd.NaT, index=current.index, dtype="datetime64[ns]")
+    if len(dated):
+        cutoff = dated.min() - pd.Timedelta(days=1)
+        earlier = latest_assessment(assessment, cutoff)
+        if len(earlier):
+            before = dimension_scores(earlier, targets)
+            previous = before["score"].reindex(current.index)
+            previous_at = pd.to_datetime(before["assessed_at"]).reindex(current.index)
+    out = current.copy()
+    out["previous"] = previous.astype("float64")
+    out["change"] = out["score"] - out["previous"]
+    out["previous_assessed_at"] = previous_at
+    return out
+
+
+def overall_score(scores: pd.DataFrame | pd.Series, weights: Mapping[str, float] | None = None) -> float:
+    """Overall maturity index 0-100: weighted mean of the assessed dimension scores.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame or pandas.Series
+        Output of :func:`dimension_scores` (its ``score`` column) or a
+        Series dimension → score; NaN (unassessed) dimensions are left out.
+    weights : mapping, optional
+        Dimension → weight; default equal.
+
+    Returns
+    -------
+    float
+        NaN when no dimension was assessed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> overall_score(pd.Series({"team": 50.0, "data": 100.0, "csr": float("nan")}))
+    75.0
+    """
+    s = scores["score"] if isinstance(scores, pd.DataFrame) else scores
+    s = s.astype("float64").dropna()
+    if s.empty:
+        return float("nan")
+    w = pd.Series(1.0, index=s.index) if weights is None else pd.Series(weights, dtype="float64").reindex(s.index).fillna(0.0)
+    if w.sum() <= 0:
+        return float("nan")
+    return float((s * w).sum() / w.sum())
