@@ -209,7 +209,8 @@ def campaign_performance(
     Returns
     -------
     DataFrame
-        One row per campaign, sorted by start date.
+        One row per campaign, sorted by start date (``campaign_name`` holds
+        ``campaigns.name``, renamed so it is not mistaken for personal data).
     """
     camp = campaigns_in_window(campaigns, start, end)
     camp = _with_columns(camp, {"name": "str", "channel": "str", "start_date": "datetime64[ns]",
@@ -250,7 +251,7 @@ def campaign_performance(
     for c in ("attributed_orders", "attributed_revenue", "attributed_margin", "direct_revenue"):
         out[c] = key.map(money[c]).fillna(0)
     out["attributed_orders"] = out["attributed_orders"].astype("int64")
-    out = out.drop(columns="target_count")
+    out = out.drop(columns="target_count").rename(columns={"name": "campaign_name"})
     return _add_rates(out).sort_values(["start_date", "campaign_id"]).reset_index(drop=True)
 
 
