@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
 from .tables import TABLES, TABLE_NAMES
 
-__all__ = ["CRMData", "empty_table", "as_timestamp"]
+__all__ = ["CRMData", "LazyTables", "empty_table", "as_timestamp"]
+
+
+class LazyTables(dict):
+    """Dict of canonical tables that loads each one on first access.
+
+    Reports touch only the tables they need, so memory and load time follow
+    the notebook rather than the size of the whole store.
+    """
+
+    def __init__(self, loader: Callable[[str], pd.DataFrame], initial: dict | None = None):
+        super().__init__(initial or {})
+        self._loader = loader
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(name)
+        frame = self._loader(name)
+        self[name] = frame
+        return frame
+
+    def get(self, name, default=None):  # noqa: D102 - dict.get bypasses __missing__
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
 
 def as_timestamp(value) -> pd.Timestamp:
@@ -52,19 +78,20 @@ class CRMData:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     fingerprint: str = ""
     store_path: str | None = None
+    row_counts: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         self.start = as_timestamp(self.start).normalize()
         self.end = as_timestamp(self.end).normalize()
-        for name in TABLE_NAMES:
-            if name not in self.tables or self.tables[name] is None:
-                self.tables[name] = empty_table(name)
+        if not isinstance(self.tables, LazyTables):
+            for name in TABLE_NAMES:
+                if name not in self.tables or self.tables[name] is None:
+                    self.tables[name] = empty_table(name)
 
     # Attribute access: data.orders, data.customers, ...
     def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
+        if name in TABLES:
+            return self.__dict__["tables"][name]
         raise AttributeError(name)
 
     @property
@@ -78,7 +105,9 @@ class CRMData:
         return int((self.end_exclusive - self.start).days)
 
     def has(self, name: str) -> bool:
-        """True when table *name* was supplied and has rows."""
+        """True when table *name* was supplied and has rows (up to ``end``)."""
+        if self.row_counts is not None and name in self.row_counts and name not in self.tables:
+            return self.row_counts[name] > 0
         return len(self.tables.get(name, ())) > 0
 
     def window(self, name: str, start=None, end=None) -> pd.DataFrame:
@@ -113,5 +142,5 @@ class CRMData:
         return pd.DataFrame(rows)
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items() if len(v))
+        counts = ", ".join(f"{k}={n}" for k, n in (self.row_counts or {k: len(v) for k, v in self.tables.items()}).items() if n)
         return f"CRMData(company={self.company!r}, start={self.start.date()}, end={self.end.date()}, {counts})"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import __version__
 from .coerce import canonical_dtype
-from .data import CRMData, as_timestamp, empty_table
+from .data import CRMData, LazyTables, as_timestamp, empty_table
 from .errors import DataError
 from .ingest import IngestReport, Prepared, prepare
 from .mapping import Mapping
@@ -272,7 +272,6 @@ class Store:
         if e < s:
             raise DataError(f"The window ends ({e.date()}) before it starts ({s.date()}); check start and end.")
         end_excl = e + pd.Timedelta(days=1)
-        frames: dict[str, pd.DataFrame] = {}
         with self.connect(read_only=True) as con:
             have = self._tables(con)
             if "customers" not in have or not con.execute("select 1 from customers where company = ? limit 1", [company]).fetchone():
@@ -281,18 +280,30 @@ class Store:
                     f"Company {company!r} has no customers in store {self.path}. "
                     f"Companies in the store: {', '.join(known) or 'none'}. Ingest its customers and orders first."
                 )
-            for name in tables or TABLE_NAMES:
-                t = TABLES[name]
-                if name not in have:
-                    frames[name] = empty_table(name)
-                    continue
-                tc = t.time_column
-                cond = f' AND ("{tc}" IS NULL OR "{tc}" < ?)' if tc and name not in ("campaigns",) else ""
-                params = [company, end_excl] if cond else [company]
-                df = con.execute(f'SELECT * EXCLUDE (company) FROM "{name}" WHERE company = ?{cond}', params).df()
-                frames[name] = _canonical_types(df, t)
-        fp = self.fingerprint(company)
-        return CRMData(company, s, e, frames, fingerprint=fp, store_path=str(self.path))
+            counts = {
+                name: (con.execute(*self._select(name, company, end_excl, "count(*)")).fetchone()[0] if name in have else 0)
+                for name in TABLE_NAMES
+            }
+
+        def load_table(name: str) -> pd.DataFrame:
+            if counts.get(name, 0) == 0:
+                return empty_table(name)
+            with self.connect(read_only=True) as con:
+                df = con.execute(*self._select(name, company, end_excl, "* EXCLUDE (company)")).df()
+            return _canonical_types(df, TABLES[name])
+
+        lazy = LazyTables(load_table)
+        for name in tables or ():
+            lazy[name]  # eager load of the requested tables
+        return CRMData(company, s, e, lazy, fingerprint=self.fingerprint(company), store_path=str(self.path), row_counts=counts)
+
+    @staticmethod
+    def _select(name: str, company: str, end_excl: pd.Timestamp, what: str) -> tuple[str, list]:
+        """Rows of *company* up to the window end (campaigns: all)."""
+        tc = TABLES[name].time_column
+        if tc and name != "campaigns":
+            return f'SELECT {what} FROM "{name}" WHERE company = ? AND ("{tc}" IS NULL OR "{tc}" < ?)', [company, end_excl]
+        return f'SELECT {what} FROM "{name}" WHERE company = ?', [company]
 
 
 def _canonical_types(df: pd.DataFrame, t: Table) -> pd.DataFrame:
