@@ -36,6 +36,7 @@ __all__ = [
     "churn_panel",
     "churn_rate",
     "churn_by",
+    "churn_trend",
     "main_channel",
     "churn_reasons",
     "kaplan_meier",
@@ -175,6 +176,33 @@ def churn_rate(panel: pd.DataFrame, *, min_n: int = MIN_N) -> Estimate:
     """
     r = panel[panel["at_risk"]]
     return proportion(int(r["churned"].sum()), len(r), min_n=min_n)
+
+
+def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, periods: int = 4, *,
+                churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                min_n: int = MIN_N) -> pd.DataFrame:
+    """Period churn rate of the window and the *periods* − 1 equal-length windows before it.
+
+    The same inactivity threshold is used for every window (derived once at
+    *end* when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``start, end, churn_rate, ci_low, ci_high, at_risk, churned``, oldest first.
+    """
+    from .customer_base import period_windows
+
+    explicit = churn_events is not None and len(churn_events) > 0
+    if not explicit and not inactivity_days:
+        inactivity_days = inactivity_threshold(orders, end)
+    rows = []
+    for a, b in period_windows(start, end, periods):
+        p = churn_panel(customers, orders, a, b, churn_events=churn_events, inactivity_days=inactivity_days)
+        e = churn_rate(p, min_n=min_n)
+        rows.append({"start": a, "end": b, "churn_rate": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                     "at_risk": e.n, "churned": int(p["churned"].sum())})
+    return pd.DataFrame(rows)
 
 
 def main_channel(orders: pd.DataFrame, end) -> pd.Series:
@@ -336,6 +364,9 @@ def cox_hazard_ratios(frame: pd.DataFrame, covariates: Sequence[str], *, duratio
     interval ``exp(β ± 1.96 se)``.  Categorical covariates are one-hot coded
     against their most frequent level (levels with fewer than *min_level*
     customers are pooled into ``other``); numeric covariates enter as they are.
+    Constant columns and columns that are linear combinations of earlier ones
+    (e.g. a ``referred`` flag equal to the ``referral`` acquisition channel)
+    are dropped, in covariate order.
 
     Returns
     -------
@@ -349,6 +380,7 @@ def cox_hazard_ratios(frame: pd.DataFrame, covariates: Sequence[str], *, duratio
     keep = X.notna().all(axis=1) & frame[duration].notna()
     X, d, e = X[keep], frame.loc[keep, duration].to_numpy(float), frame.loc[keep, event].to_numpy(bool).astype(int)
     X = X.loc[:, X.std() > 0]
+    X = X[_independent(X)]
     fit = PHReg(d, X.to_numpy(float), status=e, ties="breslow").fit(disp=False)
     params, bse = np.asarray(fit.params), np.asarray(fit.bse)
     out = pd.DataFrame({
@@ -357,6 +389,20 @@ def cox_hazard_ratios(frame: pd.DataFrame, covariates: Sequence[str], *, duratio
     })
     out.attrs.update(n=int(len(X)), events=int(e.sum()), reference=refs)
     return out
+
+
+def _independent(X: pd.DataFrame) -> list[str]:
+    """Columns of *X* kept in order while each one raises the rank (with an intercept)."""
+    kept: list[str] = []
+    base = np.ones((len(X), 1))
+    rank = 1
+    for c in X.columns:
+        trial = np.column_stack([base, X[kept + [c]].to_numpy(float)])
+        r = np.linalg.matrix_rank(trial)
+        if r > rank:
+            kept.append(c)
+            rank = r
+    return kept
 
 
 def _design(frame: pd.DataFrame, covariates: Sequence[str], min_level: int) -> tuple[pd.DataFrame, dict[str, str]]:

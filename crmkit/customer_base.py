@@ -47,6 +47,7 @@ __all__ = [
     "segmentation",
     "customer_types",
     "market_share",
+    "period_windows",
 ]
 
 #: Customer attributes used for segmentation (``age_band`` is derived from ``birth_year``).
@@ -196,6 +197,21 @@ def _previous(start, end, kind: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     if kind not in ("period", "year"):
         raise ValueError(f"kind must be 'period' or 'year', not {kind!r}")
     return CRMData("", start, end, tables={}).previous_window(kind)
+
+
+def period_windows(start, end, periods: int = 4) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The window and the *periods* − 1 equal-length windows before it, oldest first.
+
+    Examples
+    --------
+    >>> [(str(a.date()), str(b.date())) for a, b in period_windows("2025-10-01", "2025-12-31", 2)]
+    [('2025-07-01', '2025-09-30'), ('2025-10-01', '2025-12-31')]
+    """
+    lo, hi = _bounds(start, end)
+    out = [(lo, hi - pd.Timedelta(days=1))]
+    for _ in range(int(periods) - 1):
+        out.append(_previous(*out[-1], "period"))
+    return out[::-1]
 
 
 def customer_growth(customers: pd.DataFrame, orders: pd.DataFrame, start, end, kind: str = "period") -> pd.DataFrame:

@@ -31,6 +31,7 @@ __all__ = [
     "active_customers",
     "period_retention",
     "customer_retention_rate",
+    "retention_trend",
     "cohort_counts",
     "cohort_retention",
     "engagement",
@@ -241,6 +242,23 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
     e_ids = active_customers(orders, hi - L, hi - pd.Timedelta(days=1))
     n_new = len(e_ids - s_ids)
     return proportion(len(e_ids) - n_new, len(s_ids), min_n=min_n)
+
+
+def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n: int = MIN_N) -> pd.DataFrame:
+    """:func:`period_retention` of the window and the *periods* − 1 windows before it.
+
+    Returns
+    -------
+    DataFrame
+        ``start, end, retention, ci_low, ci_high, n``, oldest first.
+    """
+    from .customer_base import period_windows
+
+    rows = []
+    for a, b in period_windows(start, end, periods):
+        e = period_retention(orders, a, b, min_n=min_n)
+        rows.append({"start": a, "end": b, "retention": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n})
+    return pd.DataFrame(rows)
 
 
 _COHORT_SQL = """
