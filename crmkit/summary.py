@@ -340,6 +340,7 @@ def rank_sensitivity(
     seed: int = SENSITIVITY_SEED,
     interval: float = SENSITIVITY_INTERVAL,
     concentration: float = 50.0,
+    normalisations: Sequence[str] | None = None,
 ) -> SensitivityResult | None:
     """Monte Carlo index interval and rank band of every company.
 
@@ -347,10 +348,17 @@ def rank_sensitivity(
     company; each company's raw values enter where that company scored the
     indicator (else missing, re-weighted). Each draw perturbs the dimension
     and indicator weights (Dirichlet around the chosen weights,
-    concentration 50), and, when every indicator has a value for at least
-    two companies, picks the normalisation at random among min-max to
-    target, z-score and percentile (OECD/JRC Handbook 2008, section 7).
-    Aggregation stays arithmetic, the rule of the composite itself.
+    concentration 50), and picks the normalisation at random among
+    ``normalisations``: by default min-max to target, plus z-score and
+    percentile across companies when every indicator has a value for at
+    least two companies (OECD/JRC Handbook 2008, section 7). Aggregation
+    stays arithmetic, the rule of the composite itself.
+
+    The peer normalisations rescale the index (percentile puts the middle
+    of three companies at 50 whatever its level), so the summary takes the
+    index interval from a run with ``normalisations=["target"]`` (weights
+    uncertainty on the composite's own scale) and the rank band from the
+    default run (weights and normalisation uncertainty).
 
     Returns
     -------
@@ -381,6 +389,7 @@ def rank_sensitivity(
     target_map = targets.mapping()
     return sensitivity(
         data, nested, dimension_weights=dim_weights, targets={k: target_map[k] for k in columns},
+        normalisations=None if normalisations is None else list(normalisations),
         aggregations=("arithmetic",), n_draws=n_draws, concentration=concentration, interval=interval, seed=seed,
     )
 
@@ -469,19 +478,23 @@ def indicator_trend(current: Scorecard, previous: Mapping[str, Any] | None) -> p
 def strengths_weaknesses(table: pd.DataFrame, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The *k* best and *k* worst scored indicators.
 
-    Strengths: highest normalised score, ties broken by the larger weight
-    in the index. Weaknesses: lowest score, ties broken by the points the
-    index would gain at target, ``weight_used · (100 − score)``. An
-    indicator is never both.
+    Strengths: highest normalised score; among indicators at or beyond
+    their target (score 100) the one furthest beyond it, measured by the
+    unclipped score ``100 · (value − floor) / (target − floor)``, comes
+    first. Weaknesses: lowest score, ties broken by the points the index
+    would gain at target, ``weight_used · (100 − score)``. An indicator is
+    never both.
 
     Returns
     -------
     (strengths, weaknesses) : tuple of pandas.DataFrame
-        Rows of ``table`` with an added ``gain`` column (index points).
+        Rows of ``table`` with added ``gain`` (index points) and
+        ``unclipped`` columns.
     """
     scored = table[table["scored"]].copy()
     scored["gain"] = scored["weight_used"] * (100.0 - scored["score"])
-    strengths = scored.sort_values(["score", "weight_used"], ascending=[False, False], kind="mergesort").head(k)
+    scored["unclipped"] = 100.0 * (scored["value"] - scored["floor"]) / (scored["target"] - scored["floor"])
+    strengths = scored.sort_values(["score", "unclipped", "weight_used"], ascending=[False, False, False], kind="mergesort").head(k)
     rest = scored.drop(strengths.index)
     weaknesses = rest.sort_values(["score", "gain"], ascending=[True, False], kind="mergesort").head(k)
     return strengths, weaknesses
@@ -779,6 +792,7 @@ def scorecard_payload(
     weights: WeightsConfig,
     targets: TargetsConfig,
     sens: SensitivityResult | None = None,
+    sens_index: SensitivityResult | None = None,
     previous: Mapping[str, Any] | None = None,
     strengths: Sequence[str] = (),
     weaknesses: Sequence[str] = (),
@@ -795,6 +809,8 @@ def scorecard_payload(
     then dimension scores, the composite ``{value, grade, interval,
     rank_band}``, weights (with the AHP consistency ratio), missing
     indicators, trend, strengths, weaknesses, actions, alerts, versions.
+    The index interval comes from ``sens_index`` (default ``sens``), the
+    rank band from ``sens`` (see :func:`rank_sensitivity`).
     """
     labels = {}
     notebooks = {}
@@ -845,15 +861,20 @@ def scorecard_payload(
         })
     interval = rank_band = None
     sens_block = None
+    source = sens_index if sens_index is not None else sens
+    if source is not None and company in source.summary.index:
+        si = source.summary.loc[company]
+        interval = {"low": _num(si["low"]), "high": _num(si["high"]), "level": float(source.settings["interval"])}
     if sens is not None and company in sens.summary.index:
         s = sens.summary.loc[company]
-        interval = {"low": _num(s["low"]), "high": _num(s["high"]), "level": float(sens.settings["interval"])}
         units = len(sens.summary)
         if units > 1:
             rank_band = {"rank": int(s["rank"]), "low": int(s["rank_low"]), "high": int(s["rank_high"]),
                          "min": int(s["rank_min"]), "max": int(s["rank_max"]), "of": int(units)}
         sens_block = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in sens.settings.items()}
         sens_block["units"] = [str(u) for u in sens.summary.index]
+        if sens_index is not None:
+            sens_block["interval_normalisations"] = list(sens_index.settings["normalisations"])
     prev_comp = ((previous or {}).get("composite") or {}).get("value") if previous else None
     trend = None
     if previous:

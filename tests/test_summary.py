@@ -170,7 +170,7 @@ def test_scorecard_scores_flags_and_reweights():
     assert set(descriptive["name"]) == {"revenue", "maturity_index"}
     t = card.table_
     # min-max to target: nps 30 between floor -20 and target 50
-    assert t.loc["nps", "score"] == pytest.approx(100 * (30 + 20) / 70)
+    assert t.loc["nps", "score"] == pytest.approx(100 * (30 + 40) / 90)
     assert t.loc["fcr_rate", "status"] == "low_n" and not t.loc["fcr_rate", "scored"]
     assert np.isfinite(t.loc["fcr_rate", "score"])  # shown with its score, but not scored
     assert t.loc["sla_attainment", "status"] == "no_value"
