@@ -57,17 +57,47 @@ def check_rfm(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tuple[n
     return x, tx, T
 
 
+def _factorize(*cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of identical rows of ``cols`` (hash-based) and the row index of each code's first occurrence."""
+    df = pd.DataFrame({str(i): c for i, c in enumerate(cols)}, copy=False)
+    codes = df.groupby(list(df.columns), sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(~df.duplicated().to_numpy())
+    return codes, first
+
+
 def unique_rows(weights: ArrayLike | None, *cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Collapse identical rows of ``cols``, summing ``weights`` (default 1 per row)."""
     n = cols[0].shape[0]
     w = np.ones(n) if weights is None else _as_float(weights)
     if w.shape != (n,) or (w < 0).any() or not np.isfinite(w).all():
         raise DataError("weights must be non-negative, finite and one per customer.")
-    stacked = np.column_stack(cols)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=w, minlength=uniq.shape[0])
+    codes, first = _factorize(*cols)
+    counts = np.bincount(codes, weights=w, minlength=first.shape[0])
     keep = counts > 0
-    return [uniq[keep, j] for j in range(uniq.shape[1])], counts[keep]
+    return [c[first[keep]] for c in cols], counts[keep]
+
+
+class Groups:
+    """Indices of the distinct x, (x, t_x) and (x, T) values of an RFM data set.
+
+    Likelihood terms that depend on fewer than all three columns are evaluated
+    once per distinct value and gathered, which saves most special-function calls.
+    ``*_i`` map rows to distinct values, ``*_f`` are the rows where each distinct
+    value first occurs (so the groups stay valid when t_x and T are rescaled).
+    """
+
+    def __init__(self, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> None:
+        self.x_u, self.x_i = np.unique(x, return_inverse=True)
+        self.xtx_i, self.xtx_f = _factorize(x, tx)
+        self.xT_i, self.xT_f = _factorize(x, T)
+
+
+def groups_of(data: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, Groups]:
+    """(x, t_x, T, Groups) from a 3- or 4-tuple."""
+    if len(data) == 4:
+        return data  # type: ignore[return-value]
+    x, tx, T = data
+    return x, tx, T, Groups(x, tx, T)
 
 
 class BaseFitter:
@@ -266,7 +296,8 @@ class RFMFitter(BaseFitter):
             raise ModelError(f"{name}: no customer made a repeat purchase (all frequencies are 0), so purchase and "
                              "dropout rates cannot be separated. Use a longer calibration period or more customers.")
         scale = 1.0 / uT.max()
-        data = (ux, utx * scale, uT * scale)
+        groups = Groups(ux, utx, uT)
+        data = (ux, utx * scale, uT * scale, groups)
         starts = [np.array(self._default_start, dtype=float), np.zeros(len(self._param_names)),
                   np.full(len(self._param_names), -1.0)]
         if initial_params is not None:
@@ -275,7 +306,7 @@ class RFMFitter(BaseFitter):
                 p0[self._param_names.index(pname)] *= scale
             starts.insert(0, self._params_to_theta(p0))
         theta = self._optimise(data, w, starts)
-        self._finish(theta, scale, (ux, utx, uT), w)
+        self._finish(theta, scale, (ux, utx, uT, groups), w)
         return self
 
     def predict(self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Any:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from ._base import ArrayLike, RFMFitter, _as_float, _wrap
+from ._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter"]
 
@@ -76,29 +76,39 @@ class BetaGeoFitter(RFMFitter):
     _default_start = (np.log(0.5), 0.0, 0.0, np.log(2.0))
     _modified = False
 
-    def _loglik(self, params: np.ndarray, data: tuple[np.ndarray, ...], grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    def _loglik(self, params: np.ndarray, data: tuple, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
         r, alpha, a, b = params
-        x, tx, T = data
+        x, tx, T, G = groups_of(data)
         m = 1.0 if self._modified else 0.0  # MBG/NBD: dropout also possible right after the first purchase
-        has2 = np.ones_like(x, dtype=bool) if self._modified else x > 0
-        bx1 = b + np.maximum(x, 1 - m) - 1 + m  # b + x - 1 (BG) or b + x (MBG)
-        A1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        A2 = betaln(a, b + x + m) - betaln(a, b)
-        la_T, la_tx = np.log(alpha + T), np.log(alpha + tx)
-        A3 = -(r + x) * la_T
-        A4 = np.where(has2, np.log(a) - np.log(bx1) - (r + x) * la_tx, -np.inf)
+        # terms in x only, on the distinct x values
+        xu = G.x_u
+        AX = gammaln(r + xu) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xu + m) - betaln(a, b)
+        bx1_u = b + np.maximum(xu, 1 - m) - 1 + m  # b + x - 1 (BG) or b + x (MBG)
+        # terms in (x, T) and (x, t_x), on the distinct pairs
+        la_T_p = np.log(alpha + T[G.xT_f])
+        A3 = (-(r + x[G.xT_f]) * la_T_p)[G.xT_i]
+        x2 = x[G.xtx_f]
+        la_tx_p = np.log(alpha + tx[G.xtx_f])
+        A4_p = np.log(a) - np.log(b + np.maximum(x2, 1 - m) - 1 + m) - (r + x2) * la_tx_p
+        if not self._modified:
+            A4_p = np.where(x2 > 0, A4_p, -np.inf)
+        A4 = A4_p[G.xtx_i]
         L = np.logaddexp(A3, A4)
-        ll = A1 + A2 + L
+        ll = AX[G.x_i] + L
         if not grad:
             return ll, None
         pu = np.exp(A3 - L)
-        pw = np.where(has2, np.exp(A4 - L), 0.0)
-        ps = digamma(a + b + x + m)
+        pw = np.exp(A4 - L)
+        ps = digamma(a + b + xu + m)
+        dr_x = (digamma(r + xu) - digamma(r) + np.log(alpha))[G.x_i]
+        da_x = (digamma(a + b) - ps)[G.x_i]
+        db_x = (digamma(b + xu + m) - ps - digamma(b) + digamma(a + b))[G.x_i]
+        rx = r + x
         g = np.empty((x.size, 4))
-        g[:, 0] = digamma(r + x) - digamma(r) + np.log(alpha) - pu * la_T - pw * la_tx
-        g[:, 1] = r / alpha - (r + x) * (pu / (alpha + T) + pw / (alpha + tx))
-        g[:, 2] = digamma(a + b) - ps + pw / a
-        g[:, 3] = digamma(b + x + m) - ps - digamma(b) + digamma(a + b) - pw / bx1
+        g[:, 0] = dr_x - pu * la_T_p[G.xT_i] - pw * la_tx_p[G.xtx_i]
+        g[:, 1] = r / alpha - rx * (pu / (alpha + T) + pw / (alpha + tx))
+        g[:, 2] = da_x + pw / a
+        g[:, 3] = db_x - pw / bx1_u[G.x_i]
         return ll, g
 
     def conditional_probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Any:

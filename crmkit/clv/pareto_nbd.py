@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from ._base import ArrayLike, RFMFitter, _as_float, _wrap
+from ._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
 
 __all__ = ["ParetoNBDFitter"]
 
@@ -77,8 +77,30 @@ def _pnbd_terms(p: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> 
     return A1, alive, died
 
 
-def _pnbd_ll(p: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
-    A1, alive, died = _pnbd_terms(p, x, tx, T)
+def _log_term(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """One of the two terms of log A_0: log 2F1(...; (|α-β|)/(max+t)) - (r+s+x) log(max+t)."""
+    if alpha >= beta:
+        big, b2 = alpha, s + 1.0 + 0.0 * x
+    else:
+        big, b2 = beta, r + x
+    rsx = r + s + x
+    q = big + t
+    return _log_hyp_term(rsx, b2, abs(alpha - beta) / q) - rsx * np.log(q)
+
+
+def _pnbd_ll(p: np.ndarray, data: tuple) -> np.ndarray:
+    """Per-row log-likelihood; terms in (x, t_x) and (x, T) are computed once per distinct pair."""
+    r, alpha, s, beta = p
+    x, tx, T, G = groups_of(data)
+    xu = G.x_u
+    A1 = (gammaln(r + xu) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.log(s) - np.log(r + s + xu))[G.x_i]
+    l1 = _log_term(r, alpha, s, beta, x[G.xtx_f], tx[G.xtx_f])[G.xtx_i]
+    xT, TT = x[G.xT_f], T[G.xT_f]
+    l2 = _log_term(r, alpha, s, beta, xT, TT)[G.xT_i]
+    alive_p = -(r + xT) * np.log(alpha + TT) - s * np.log(beta + TT)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        died = l1 + np.log(-np.expm1(np.minimum(l2 - l1, 0.0)))  # + log s - log(r+s+x), folded into A1
+    alive = alive_p[G.xT_i] - np.log(s) + np.log(r + s + x)
     return A1 + np.logaddexp(alive, died)
 
 
@@ -112,9 +134,10 @@ class ParetoNBDFitter(RFMFitter):
     _rel_step = 1e-5
 
     def _loglik(self, params: np.ndarray, data: tuple[np.ndarray, ...], grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        x, tx, T = data
+        data = groups_of(data)
+        x = data[0]
         with np.errstate(all="ignore"):
-            ll = _pnbd_ll(params, x, tx, T)
+            ll = _pnbd_ll(params, data)
             if not grad:
                 return ll, None
             g = np.empty((x.size, 4))
@@ -123,7 +146,7 @@ class ParetoNBDFitter(RFMFitter):
                 up, dn = params.copy(), params.copy()
                 up[j] += h
                 dn[j] -= h
-                g[:, j] = (_pnbd_ll(up, x, tx, T) - _pnbd_ll(dn, x, tx, T)) / (2 * h)
+                g[:, j] = (_pnbd_ll(up, data) - _pnbd_ll(dn, data)) / (2 * h)
         return ll, g
 
     def conditional_probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Any:

@@ -71,6 +71,22 @@ def _scalar_ordinal(ts: Any, freq: str, datetime_format: str | None) -> int:
     return int(_period_ordinals(pd.DatetimeIndex([t]), freq)[0])
 
 
+_DB: duckdb.DuckDBPyConnection | None = None
+
+
+def _query(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[str, np.ndarray]:
+    """Run ``sql`` against ``table`` (registered as ``t``) on a shared in-memory DuckDB; columns as arrays."""
+    global _DB
+    if _DB is None:
+        _DB = duckdb.connect()
+    cur = _DB.cursor()  # one cursor per call: safe across threads, shares the warm database
+    try:
+        cur.register("t", table)
+        return cur.execute(sql, params or {}).fetchnumpy()
+    finally:
+        cur.close()
+
+
 def _check_columns(transactions: pd.DataFrame, cols: list[str]) -> None:
     missing = [c for c in cols if c not in transactions.columns]
     if missing:
@@ -85,6 +101,11 @@ def _frame(transactions: pd.DataFrame, customer_id_col: str, per: np.ndarray, mo
     if monetary_value_col:
         data["v"] = pd.to_numeric(transactions[monetary_value_col]).fillna(0.0).to_numpy(dtype="float64")
     return pd.DataFrame(data, copy=False)
+
+
+def _values(a: np.ndarray) -> np.ndarray:
+    """Plain values from a DuckDB result column (masked arrays when NULLs are possible)."""
+    return a.filled() if isinstance(a, np.ma.MaskedArray) else a
 
 
 _SUMMARY_SQL = """
@@ -162,30 +183,25 @@ def summary_data_from_transaction_data(
         v_sum=", sum(v) AS v" if money else "",
         v_agg=", sum(v) AS total, arg_min(v, per) AS first_v" if money else "",
     )
-    con = duckdb.connect()
-    try:
-        con.register("t", t)
-        agg = con.execute(sql, {"end": end}).df()
-    finally:
-        con.close()
-    n = agg["n"].to_numpy(dtype="float64")
-    first = agg["first"].to_numpy(dtype="float64")
+    agg = _query(sql, t, {"end": end})
+    n = np.asarray(_values(agg["n"]), dtype="float64")
+    first = np.asarray(_values(agg["first"]), dtype="float64")
     out = pd.DataFrame(
         {
             "frequency": n if include_first_transaction else n - 1.0,
-            "recency": (agg["last"].to_numpy(dtype="float64") - first) / freq_multiplier,
+            "recency": (np.asarray(_values(agg["last"]), dtype="float64") - first) / freq_multiplier,
             "T": (end - first) / freq_multiplier,
         },
-        index=pd.Index(agg["cid"], name=customer_id_col),
+        index=pd.Index(_values(agg["cid"]), name=customer_id_col),
     )
     if money:
-        total = agg["total"].to_numpy(dtype="float64")
+        total = np.asarray(_values(agg["total"]), dtype="float64")
         if include_first_transaction:
             out["monetary_value"] = total / n
         else:
             repeat = n - 1.0
             with np.errstate(invalid="ignore", divide="ignore"):
-                mv = (total - agg["first_v"].to_numpy(dtype="float64")) / repeat
+                mv = (total - np.asarray(_values(agg["first_v"]), dtype="float64")) / repeat
             out["monetary_value"] = np.where(repeat > 0, mv, 0.0)
     return out
 
@@ -274,13 +290,8 @@ def calibration_and_holdout_data(
     t = _frame(hold_tx, customer_id_col, _period_ordinals(hold_tx[datetime_col], freq), monetary_value_col)
     if monetary_value_col:  # lifetimes averages raw holdout values (NaN ignored)
         t["v"] = pd.to_numeric(hold_tx[monetary_value_col]).to_numpy(dtype="float64")
-    con = duckdb.connect()
-    try:
-        con.register("t", t)
-        hold = con.execute(_HOLDOUT_SQL.format(v_agg=", avg(v) AS monetary_value_holdout" if monetary_value_col else "")).df()
-    finally:
-        con.close()
-    hold = hold.set_index("cid")
+    cols = _query(_HOLDOUT_SQL.format(v_agg=", avg(v) AS monetary_value_holdout" if monetary_value_col else ""), t)
+    hold = pd.DataFrame({k: v for k, v in cols.items() if k != "cid"}, index=_values(cols["cid"]))
     hold.index.name = customer_id_col
     out = cal.join(hold, how="left")
     out = out.fillna(0.0)

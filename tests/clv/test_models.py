@@ -208,9 +208,14 @@ def test_one_customer_gives_model_error_or_finite_fit(cls):
         assert np.isfinite(m.params_).all() and np.isfinite(m.log_likelihood_)
 
 
-def test_penalizer_stabilises_tiny_data():
-    m = BetaGeoFitter(penalizer_coef=0.1).fit([3, 0, 1], [20.0, 0, 5.0], [30.0, 30.0, 25.0])
-    assert np.isfinite(m.params_).all() and (m.params_ > 0).all()
+def test_penalizer_shrinks_parameters(cdnow_summary, bgf):
+    s = cdnow_summary
+    pen = BetaGeoFitter(penalizer_coef=0.05).fit(s["x"], s["t_x"], s["T"])
+    scale = 1 / s["T"].max()  # the penalty acts on the internal time scale
+    size = lambda p: p["r"] ** 2 + (p["alpha"] * scale) ** 2 + p["a"] ** 2 + p["b"] ** 2  # noqa: E731
+    assert size(pen.params_) < size(bgf.params_)
+    assert pen.log_likelihood_ < bgf.log_likelihood_
+    assert np.isfinite(pen.summary.to_numpy()).all()
 
 
 def test_invalid_inputs_raise_data_error():
