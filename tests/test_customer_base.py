@@ -1,0 +1,85 @@
+"""Customer base indicators on hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from crmkit import customer_base as cb
+
+CUSTOMERS = pd.DataFrame({
+    "customer_id": list("abcdef"),
+    "signup_date": pd.to_datetime(["2024-01-05", "2024-06-01", "2024-09-10", "2024-11-20", "2024-12-15", "2025-01-02"]),
+    "customer_type": ["individual", "individual", "sme", "enterprise", "individual", None],
+    "gender": ["female", "male", "female", None, "female", "male"],
+    "birth_year": pd.array([2003, 1990, None, 1960, 1985, 1999], dtype="Int64"),
+    "region": ["east", "east", "north", "east", "south", "north"],
+})
+ORDERS = pd.DataFrame({
+    "order_id": [f"o{i}" for i in range(9)],
+    "customer_id": ["a", "a", "b", "c", "c", "d", "e", "f", "b"],
+    "order_date": pd.to_datetime(["2024-07-02", "2024-10-05", "2024-10-20", "2024-10-01", "2024-11-11",
+                                  "2024-12-01", "2024-12-20", "2024-12-28", "2024-12-30"]),
+    "amount": [100.0, 50.0, 30.0, 200.0, 100.0, 400.0, 20.0, 80.0, -30.0],
+    "is_return": pd.array([False, False, False, False, False, False, False, False, True], dtype="boolean"),
+})
+S, E = "2024-10-01", "2024-12-31"
+
+
+def test_counts_hand_computed():
+    c = cb.customer_counts(CUSTOMERS, ORDERS, S, E)
+    # active Q4: a, b, c, d, e, f (f ordered before signing up: still active); new: b, c, d, e, f; returning: a
+    assert c == {"total": 5, "active": 6, "new": 5, "returning": 1, "signups": 2}
+
+
+def test_activity_revenue_is_net_of_returns():
+    a = cb.customer_activity(ORDERS, S, E).set_index("customer_id")
+    assert a.loc["b", "revenue"] == 0.0 and a.loc["b", "orders"] == 1
+    assert a.loc["a", "returning"] and a.loc["c", "new"]
+
+
+def test_growth_period_and_year():
+    g = cb.customer_growth(CUSTOMERS, ORDERS, S, E, "period").set_index("metric")
+    # previous quarter Jul-Sep 2024: active a (new) -> active growth 6/1 - 1
+    assert g.loc["active", "previous"] == 1 and g.loc["active", "growth"] == pytest.approx(5.0)
+    assert g.attrs["previous_start"] == pd.Timestamp("2024-07-01")
+    y = cb.customer_growth(CUSTOMERS, ORDERS, S, E, "year").set_index("metric")
+    assert y.loc["active", "previous"] == 0 and math.isnan(y.loc["active", "growth"])
+
+
+def test_segment_table_shares_sum_to_one():
+    t = cb.segment_table(CUSTOMERS, ORDERS, S, E, "region").set_index("segment")
+    assert t.loc["east", "customers"] == 3 and t.loc["north", "customers"] == 1  # f signed up after the window
+    assert t["customer_share"].sum() == pytest.approx(1.0)
+    assert t["revenue_share"].sum() == pytest.approx(1.0)
+    # Q4 revenue net of returns: a 50, b 30 - 30, c 300, d 400, e 20 = 770 (f signed up after the window);
+    # east = a + b + d = 450
+    assert t.loc["east", "revenue"] == pytest.approx(450.0)
+    assert t.loc["east", "revenue_share"] == pytest.approx(450.0 / 770.0)
+
+
+def test_age_bands_and_unknowns():
+    bands = cb.age_band(CUSTOMERS["birth_year"], "2024-12-31").tolist()
+    assert bands == ["<25", "25-34", "unknown", "55-64", "35-44", "25-34"]
+    seg = cb.segmentation(CUSTOMERS, ORDERS, S, E, ["gender", "age_band", "occupation"])
+    assert set(seg["dimension"]) == {"gender", "age_band"}  # occupation absent -> left out
+    g = seg[seg["dimension"] == "gender"]
+    assert g["segment"].iloc[-1] == "unknown"
+
+
+def test_monthly_customers():
+    m = cb.monthly_customers(ORDERS, S, E)
+    assert m["month"].dt.month.tolist() == [10, 11, 12]
+    assert m[["active", "new", "returning"]].values.tolist() == [[3, 2, 1], [1, 0, 1], [3, 3, 0]]
+
+
+def test_market_share_and_windows():
+    e = cb.market_share(250, 1000, basis="customers")
+    assert e.value == 0.25 and e.n == 1000 and 0 < e.ci_low < 0.25 < e.ci_high < 1
+    assert math.isnan(cb.market_share(10, 0).value)
+    with pytest.raises(ValueError):
+        cb.market_share(2000, 1000)
+    w = cb.period_windows("2025-10-01", "2025-12-31", 3)
+    assert [a.strftime("%m-%d") for a, _ in w] == ["04-01", "07-01", "10-01"]
