@@ -772,6 +772,12 @@ def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray) -> np.ndarray:
     return q
 
 
+def _odds_ratio(table: np.ndarray) -> float:
+    if table.sum(axis=0).min() == 0 or table.sum(axis=1).min() == 0:
+        return float("nan")
+    return float(stats.contingency.odds_ratio(table, kind="conditional").statistic)
+
+
 def overrepresentation(
     present: pd.DataFrame,
     group: pd.Series,
@@ -807,7 +813,8 @@ def overrepresentation(
     DataFrame
         ``feature, case_n, case_with, case_share, control_n, control_with,
         control_share, difference`` (case − control share), ``odds_ratio``
-        (with 0.5 added to every cell, Haldane–Anscombe, so it is finite),
+        (conditional maximum-likelihood estimate, the one that goes with
+        Fisher's test; ``inf`` / 0 when a cell is empty, NaN when undefined),
         ``p_value, q_value, significant`` (q < alpha) and ``over_in``
         (``case`` / ``control`` when significant, else ``""``).
     """
@@ -834,7 +841,7 @@ def overrepresentation(
         rows.append({
             "feature": col, "case_n": n1, "case_with": a, "case_share": a / n1 if n1 else np.nan,
             "control_n": n2, "control_with": c, "control_share": c / n2 if n2 else np.nan,
-            "odds_ratio": ((a + 0.5) * (d + 0.5)) / ((b + 0.5) * (c + 0.5)), "p_value": float(p),
+            "odds_ratio": _odds_ratio(table), "p_value": float(p),
         })
     out = pd.DataFrame(rows, columns=["feature", "case_n", "case_with", "case_share", "control_n", "control_with",
                                       "control_share", "odds_ratio", "p_value"])

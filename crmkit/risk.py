@@ -535,7 +535,8 @@ def assess(
     order in the window) likewise.  Revenue at risk uses
     *churn_probability* (default :func:`baseline_churn_probability` at the
     end of the window, horizon *churn_inactivity_days* or, when 0,
-    :func:`inactivity_days`) against each customer's revenue in the window.  Data quality and compliance risks
+    :func:`inactivity_days`) against each customer's revenue in the window;
+    with the default, the previous window is scored the same way for the trend.  Data quality and compliance risks
     are included when their inputs are given.
     """
     start, end = data.start, data.end
@@ -554,9 +555,14 @@ def assess(
             return o.groupby(t)["amount"].sum()
         risks.append(dependency_risk("customer_type", dependency(by_type(cur_o)), dependency(by_type(prev_o)),
                                      thresholds=thresholds))
-    prob = churn_probability if churn_probability is not None else baseline_churn_probability(
-        data.orders, end, churn_inactivity_days or None)
-    risks.append(revenue_at_risk_risk(revenue_at_risk(prob, _customer_revenue(cur_o)), currency=currency,
+    horizon = churn_inactivity_days or inactivity_days(data.orders, end)
+    if churn_probability is None:
+        prob = baseline_churn_probability(data.orders, end, horizon)
+        prev_prob = baseline_churn_probability(data.orders[data.orders["order_date"] < p_end + pd.Timedelta(days=1)], p_end, horizon)
+        prev_rar = revenue_at_risk(prev_prob, _customer_revenue(prev_o)) if len(prev_o) else None
+    else:
+        prob, prev_rar = churn_probability, None
+    risks.append(revenue_at_risk_risk(revenue_at_risk(prob, _customer_revenue(cur_o)), prev_rar, currency=currency,
                                       thresholds=thresholds))
     if data.has("tickets"):
         def complaints(lo, hi) -> int:

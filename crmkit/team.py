@@ -122,6 +122,7 @@ def agent_kpis(
     salt: str | None = None,
     scale_max: float = 5.0,
     min_n: int = MIN_N,
+    prefix: str = "Agent",
 ) -> pd.DataFrame:
     """Per-agent service KPIs for tickets opened in ``[start, end]``.
 
@@ -138,14 +139,15 @@ def agent_kpis(
     Returns
     -------
     DataFrame
-        One row per agent, sorted by tickets: ``agent`` (pseudonym unless
-        *mask_pii* is false) and the columns above.
+        One row per agent, sorted by tickets: ``agent`` (pseudonym
+        ``"<prefix> NN"`` unless *mask_pii* is false, see
+        :func:`pseudonymise`) and the columns above.
     """
     t = ticket_frame(tickets, start, end)
     if "agent_id" not in t.columns:
         t = t.assign(agent_id=pd.Series(None, index=t.index, dtype="object"))
     t = t[t["agent_id"].notna()]
-    names = pseudonymise(t["agent_id"], salt=salt, mask_pii=mask_pii)
+    names = pseudonymise(t["agent_id"], salt=salt, mask_pii=mask_pii, prefix=prefix)
     total = len(t)
     rows = []
     for aid, g in t.groupby(t["agent_id"].astype(str), sort=True):
