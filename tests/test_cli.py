@@ -67,3 +67,20 @@ def test_debug_shows_traceback(tmp_path):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "crmkit.cli", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "crmkit" in out.stdout
+
+
+def test_template_then_ingest_round_trip(store, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "assessment.xlsx"
+    res = run("template", "assessment", "-o", path)
+    assert res.exit_code == 0 and path.exists()
+    q = pd.read_excel(path)
+    assert len(q) == 52 and q["dimension"].nunique() == 13
+    q["score"] = [1 + i % 5 for i in range(len(q))]
+    q["assessed_at"] = "2025-06-30"
+    q.to_excel(path, index=False)
+    res = run("ingest", path, "-t", "assessment", "-c", "acme", "--store", store.path)
+    assert res.exit_code == 0, res.output
+    a = store.load("acme", "2025-01-01", "2025-12-31").assessment
+    assert len(a) == 52 and a["score"].sum() == sum(1 + i % 5 for i in range(52))
