@@ -58,11 +58,14 @@ def check_rfm(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tuple[n
 
 
 def _factorize(*cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of identical rows of ``cols`` (hash-based) and the row index of each code's first occurrence."""
-    df = pd.DataFrame({str(i): c for i, c in enumerate(cols)}, copy=False)
-    codes = df.groupby(list(df.columns), sort=False).ngroup().to_numpy()
-    first = np.flatnonzero(~df.duplicated().to_numpy())
-    return codes, first
+    """Codes of identical rows of ``cols`` (hash-based, in order of first appearance) and first-occurrence rows."""
+    key = np.zeros(cols[0].shape[0], dtype="int64")
+    for c in cols:
+        codes, uniq = pd.factorize(c)
+        key, _ = pd.factorize(key * len(uniq) + codes)  # re-compacted, so the key never overflows
+    running_max = np.maximum.accumulate(key)
+    first = np.flatnonzero(np.r_[True, running_max[1:] > running_max[:-1]])
+    return key, first
 
 
 def unique_rows(weights: ArrayLike | None, *cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -139,8 +142,8 @@ class BaseFitter:
         def f(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params = self._theta_to_params(theta)
             ll, g = self._loglik(params, data, True)
-            value = -(w @ ll) / wsum + pen * np.sum(params**2)
-            gnat = -(w @ g) / wsum + 2 * pen * params
+            value = -np.einsum("i,i->", w, ll) / wsum + pen * np.sum(params**2)
+            gnat = -np.einsum("i,ij->j", w, g) / wsum + 2 * pen * params
             if not np.isfinite(value):
                 return np.inf, np.zeros_like(theta)
             return float(value), gnat * self._dparams_dtheta(theta)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .summary import _check_columns, _period_ordinals, _to_datetime
+from .summary import _check_columns, _period_ordinals, _query, _to_datetime
 
 __all__ = ["calibration_holdout_table", "holdout_predictions", "holdout_error", "tracking_transactions"]
 
@@ -172,23 +171,18 @@ def tracking_transactions(
     per = _period_ordinals(_to_datetime(transactions[datetime_col], None), freq)
     start = int(per.min())
     frame = pd.DataFrame({"cid": transactions[customer_id_col].to_numpy(), "off": per - start}, copy=False)
-    con = duckdb.connect()
-    try:
-        con.register("t", frame)
-        pairs = con.execute("""
+    pairs = _query("""
             WITH p AS (SELECT DISTINCT cid, off FROM t WHERE off < $t),
                  f AS (SELECT cid, min(off) AS first FROM p GROUP BY cid)
             SELECT p.off, count(*) FILTER (WHERE p.off = f.first) AS n_first,
                           count(*) FILTER (WHERE p.off > f.first) AS n_repeat
             FROM p JOIN f USING (cid) GROUP BY p.off
-        """, {"t": int(t)}).df()
-    finally:
-        con.close()
+        """, frame, {"t": int(t)})
     n_first = np.zeros(t)
     n_rep = np.zeros(t)
-    off = pairs["off"].to_numpy(dtype=int)
-    n_first[off] = pairs["n_first"].to_numpy(dtype=float)
-    n_rep[off] = pairs["n_repeat"].to_numpy(dtype=float)
+    off = np.asarray(pairs["off"], dtype=int)
+    n_first[off] = np.asarray(pairs["n_first"], dtype=float)
+    n_rep[off] = np.asarray(pairs["n_repeat"], dtype=float)
     expected = np.asarray(model.expected_number_of_purchases_up_to_time(np.arange(1, t + 1) / freq_multiplier), dtype=float)
     pred_cum_all = np.convolve(n_first, expected)[:t]  # index i-1 -> boundary i
     act_cum_all = np.cumsum(n_rep)
