@@ -21,6 +21,7 @@ Outputs are aggregates: counts and revenue by segment, never identities.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -630,6 +631,9 @@ class ChurnWarningModel:
         ``feature, coef, se, odds_ratio, p_value`` (odds ratio per standard deviation).
     n_, events_ : int
         Training rows and churners.
+    converged_ : bool
+        False when the unpenalised fit failed and the L1-regularised fallback
+        was used (its standard errors are then NaN).
 
     Examples
     --------
@@ -664,16 +668,17 @@ class ChurnWarningModel:
             raise ValueError("the training window has only one outcome; choose a longer window")
         X = self._matrix(frame, fitting=True)
         names = ["const", *self.features]
-        try:
-            res = sm.Logit(y, X).fit(disp=0, maxiter=200)
-            if not np.all(np.isfinite(res.params)):
-                raise np.linalg.LinAlgError("non-finite coefficients")
-            se = np.asarray(res.bse)
-            pv = np.asarray(res.pvalues)
-        except Exception:  # perfect separation or singular Hessian
-            res = sm.Logit(y, X).fit_regularized(alpha=1e-2, disp=0)
-            se = np.full(len(names), np.nan)
-            pv = np.full(len(names), np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence problems are handled below, not printed into reports
+            try:
+                res = sm.Logit(y, X).fit(disp=0, maxiter=200)
+                if not (res.mle_retvals.get("converged", True) and np.all(np.isfinite(res.params))
+                        and np.all(np.isfinite(res.bse))):
+                    raise np.linalg.LinAlgError("maximum likelihood did not converge")
+                se, pv, self.converged_ = np.asarray(res.bse), np.asarray(res.pvalues), True
+            except Exception:  # perfect separation, singular Hessian or no convergence
+                res = sm.Logit(y, X).fit_regularized(alpha=1e-2, disp=0)
+                se, pv, self.converged_ = np.full(len(names), np.nan), np.full(len(names), np.nan), False
         self.params_ = pd.Series(np.asarray(res.params), index=names)
         self.summary_ = pd.DataFrame({"feature": names, "coef": self.params_.to_numpy(), "se": se,
                                       "odds_ratio": np.exp(self.params_.to_numpy()), "p_value": pv})

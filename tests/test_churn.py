@@ -186,3 +186,13 @@ def test_early_warning_model_time_split_on_demo(demo_huamei):
     assert risk["customers"].sum() == len(test)
     assert risk["expected_churners"].sum() == pytest.approx(p.sum())
     assert "customer_id" not in risk.columns
+
+
+def test_separable_training_data_falls_back_to_regularised_fit():
+    df = pd.DataFrame({"x": np.r_[np.linspace(-3, -1, 30), np.linspace(1, 3, 30)]})
+    df["churned"] = (df["x"] > 0).astype(int)
+    m = churn.ChurnWarningModel(features=["x"]).fit(df)
+    assert not m.converged_ and m.params_["x"] > 0
+    assert m.evaluate(df)["auc"] == 1.0
+    with pytest.raises(ValueError):
+        churn.ChurnWarningModel(features=["x"]).fit(df.assign(churned=0))
