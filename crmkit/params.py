@@ -163,14 +163,20 @@ def load_params(path: str | os.PathLike | None = None, overrides: dict[str, Any]
         if not isinstance(data, dict):
             raise ConfigError(f"{p} must be a YAML mapping of parameter names to values.")
         base = p.parent
+    from_file = set(data)
     data.update(overrides or {})
     data.update(kw)
+    from_file -= set(overrides or {}) | set(kw)
     try:
         params = Parameters(**data)
     except ValidationError as e:
         raise ConfigError(_format_errors(e, where)) from None
-    for key in ("store", "targets", "competitors"):
+    for key in ("store", "targets", "competitors", "weights"):
         v = getattr(params, key)
-        if v and not Path(v).is_absolute() and path is not None:
-            object.__setattr__(params, key, str((base / v).resolve()))
+        if not v or Path(v).is_absolute():
+            continue
+        if key == "weights" and not v.endswith((".yaml", ".yml")):
+            continue  # a preset name such as 'default' or 'due_diligence'
+        # paths written in the file are relative to the file; overrides to the working directory
+        object.__setattr__(params, key, str(((base if key in from_file else Path.cwd()) / v).resolve()))
     return params

@@ -2,8 +2,9 @@
 
 Units of work are (company-period, notebook) pairs.  Dimension notebooks of
 all company-periods run in a process pool (papermill has no parallel mode and
-is not thread-safe, DESIGN §8); each company-period's summary notebook runs
-after its dimension notebooks.  Every output is written to a temporary name
+is not thread-safe, DESIGN §8); the summary notebooks run after every
+dimension notebook of the batch, because they compare each company with its
+peers.  Every output is written to a temporary name
 and renamed; ``run.json`` (one per company-period, written only by the parent
 process) records status, duration, error and a key per notebook, so
 ``resume=True`` skips exactly the notebooks whose notebook file, parameters,
@@ -338,10 +339,16 @@ def run_reports(
 
         for i, job in first_wave:
             submit(i, job)
-        for i in list(summaries):
-            if pending.get(i, 0) == 0:
-                for job in summaries.pop(i):
-                    submit(i, job)
+
+        def release_summaries() -> None:
+            # Summaries compare each company with its peers, so they start only
+            # when every dimension notebook of the batch has finished.
+            if sum(pending.values()) == 0:
+                for i in list(summaries):
+                    for job in summaries.pop(i):
+                        submit(i, job)
+
+        release_summaries()
         while futures:
             done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
             for fut in done:
@@ -357,9 +364,7 @@ def run_reports(
                 emit("done", rec)
                 if not job.name.startswith(SUMMARY_PREFIX):
                     pending[i] -= 1
-                    if pending[i] == 0 and i in summaries:
-                        for sj in summaries.pop(i):
-                            submit(i, sj)
+                    release_summaries()
     for _, log in plans:
         log.finish()
     result.seconds = time.perf_counter() - t0

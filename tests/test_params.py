@@ -57,3 +57,14 @@ def test_strings_stay_strings():
     v = p.notebook_values()
     assert v["company"] == "00123" and isinstance(v["company"], str)
     assert v["start"] == "2025-10-01" and v["mask_pii"] is True
+
+
+def test_overrides_are_relative_to_the_working_directory(tmp_path, monkeypatch):
+    sub = tmp_path / "parameters" / "acme"
+    sub.mkdir(parents=True)
+    f = write_text(sub / "2025Q4.yaml", "company: acme\nperiod: 2025Q4\nweights: w/mine.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    p = load_params(f, {"store": "data/crm.duckdb"})
+    assert p.store == str(tmp_path / "data" / "crm.duckdb")
+    assert p.weights == str(sub / "w" / "mine.yaml")
+    assert load_params(f, weights="due_diligence").weights == "due_diligence"
