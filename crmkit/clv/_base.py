@@ -152,18 +152,21 @@ class BaseFitter:
 
     def _optimise(self, data: tuple[np.ndarray, ...], w: np.ndarray, starts: list[np.ndarray]) -> np.ndarray:
         f = self._objective(data, w)
-        best = None
+        best = last = None
         for x0 in starts:
             with np.errstate(all="ignore"):
                 res = minimize(f, x0, jac=True, method="L-BFGS-B",
                                bounds=[(-_LOG_BOUND - 2, _LOG_BOUND + 2)] * len(x0),
                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+            last = res
             ok = np.isfinite(res.fun) and (res.success or np.max(np.abs(res.jac)) < 1e-5)
             if ok and (best is None or res.fun < best.fun):
                 best = res
             if ok and np.all(np.abs(res.x) < _LOG_BOUND):
                 break
         name = type(self).__name__
+        if best is None and last is not None and np.isfinite(last.fun) and np.any(np.abs(last.x) >= _LOG_BOUND):
+            best = last  # report the divergence below
         if best is None:
             raise ModelError(
                 f"{name} did not converge. Try penalizer_coef=0.001 (or larger), rescaling T (e.g. weeks instead of "

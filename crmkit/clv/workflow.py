@@ -55,7 +55,7 @@ from .gamma_gamma import CORRELATION_THRESHOLD, GammaGammaFitter, SpendFrequency
 from .pareto_nbd import ParetoNBDFitter
 from .summary import calibration_and_holdout_data, summary_data_from_transaction_data
 
-__all__ = ["PredictiveCLV", "predictive_clv", "MODELS", "MODEL_LABELS", "STATUS_LABELS"]
+__all__ = ["PredictiveCLV", "predictive_clv", "MODELS", "MODEL_LABELS", "STATUS_LABELS", "PARAMETER_LABELS"]
 
 MODELS: dict[str, type] = {"bgnbd": BetaGeoFitter, "pareto_nbd": ParetoNBDFitter}
 MODEL_LABELS: dict[str, str] = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD"}
@@ -67,6 +67,20 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "insufficient_data": ("Too little purchase history to fit the predictive models.", "购买历史不足，无法拟合预测模型。"),
     "failed": ("The predictive models could not be fitted.", "预测模型未能拟合。"),
 }
+
+#: Bilingual meaning of each fitted parameter ("{unit}" is the time unit of the models).
+PARAMETER_LABELS: dict[str, tuple[str, str]] = {
+    "r": ("purchase rate: shape r", "购买率：形状参数 r"),
+    "alpha": ("purchase rate: scale α ({unit})", "购买率：尺度参数 α（{unit}）"),
+    "a": ("dropout after a purchase: a", "购后流失概率：参数 a"),
+    "b": ("dropout after a purchase: b", "购后流失概率：参数 b"),
+    "s": ("lifetime: shape s", "客户寿命：形状参数 s"),
+    "beta": ("lifetime: scale β ({unit})", "客户寿命：尺度参数 β（{unit}）"),
+    "p": ("spend per purchase: shape p", "每次消费：形状参数 p"),
+    "q": ("spend per purchase: shape q", "每次消费：形状参数 q"),
+    "v": ("spend per purchase: scale v", "每次消费：尺度参数 v"),
+}
+_UNIT_NAMES = {"W": ("weeks", "周"), "D": ("days", "天"), "M": ("months", "月")}
 
 # freq units per month (as GammaGammaFitter.customer_lifetime_value) and per week.
 _PER_MONTH = {"W": 4.345, "D": 30.0, "M": 1.0}
@@ -192,6 +206,59 @@ class PredictiveCLV:
     def fitted(self) -> bool:
         """True when per-customer CLV is available (status ``ok`` or ``unvalidated``)."""
         return self.status in ("ok", "unvalidated")
+
+    def parameters_table(self) -> pd.DataFrame:
+        """Fitted parameters of the chosen transaction model and Gamma-Gamma, tidy.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, parameter, meaning_en, meaning_zh, coef, se, lower, upper,
+            rel_se`` (``rel_se`` = se / coef; above 0.5 the data pin the
+            parameter down poorly). Empty when nothing was fitted.
+        """
+        rows = []
+        unit_en, unit_zh = _UNIT_NAMES.get(self.freq, (self.freq, self.freq))
+        for label, summ in ((self.model_label, self.transaction_summary), ("Gamma-Gamma", self.spend_summary)):
+            if summ is None:
+                continue
+            for name, r in summ.iterrows():
+                en, zh = PARAMETER_LABELS.get(str(name), (str(name), str(name)))
+                rows.append({
+                    "model": label, "parameter": str(name), "meaning_en": en.format(unit=unit_en),
+                    "meaning_zh": zh.format(unit=unit_zh), "coef": float(r["coef"]), "se": float(r["se(coef)"]),
+                    "lower": float(r["lower 95% bound"]), "upper": float(r["upper 95% bound"]),
+                    "rel_se": float(r["se(coef)"] / r["coef"]) if r["coef"] else float("nan"),
+                })
+        return pd.DataFrame(rows, columns=["model", "parameter", "meaning_en", "meaning_zh", "coef", "se", "lower",
+                                           "upper", "rel_se"])
+
+    def implied(self) -> dict[str, float]:
+        """Population quantities implied by the parameters, for plain-language readings.
+
+        Returns
+        -------
+        dict
+            ``purchases_per_year`` (mean purchase rate of active customers,
+            r/α × periods per year), ``dropout_per_purchase`` (BG/NBD: a/(a+b)),
+            ``mean_lifetime_years`` (Pareto/NBD: β/(s−1) when s > 1) and
+            ``mean_spend`` (Gamma-Gamma: p v/(q−1), before the value factor); NaN
+            when not applicable.
+        """
+        out = {k: float("nan") for k in ("purchases_per_year", "dropout_per_purchase", "mean_lifetime_years", "mean_spend")}
+        if self.transaction_model is None:
+            return out
+        per_year = 12 * _PER_MONTH[self.freq]
+        tp = self.transaction_model.params_
+        out["purchases_per_year"] = float(tp["r"] / tp["alpha"] * per_year)
+        if self.model == "bgnbd":
+            out["dropout_per_purchase"] = float(tp["a"] / (tp["a"] + tp["b"]))
+        elif self.model == "pareto_nbd" and tp["s"] > 1:
+            out["mean_lifetime_years"] = float(tp["beta"] / (tp["s"] - 1) / per_year)
+        if self.spend_model is not None:
+            gp = self.spend_model.params_
+            out["mean_spend"] = float(gp["p"] * gp["v"] / (gp["q"] - 1))
+        return out
 
     def mean_clv(self, customer_ids: Sequence[Any] | None = None) -> tuple[float, int]:
         """Mean predicted CLV over some customers (all when None) and how many were found.

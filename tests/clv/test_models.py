@@ -200,6 +200,7 @@ def test_all_T_zero_raises(cls):
 
 @pytest.mark.parametrize("cls", [BetaGeoFitter, ParetoNBDFitter])
 def test_one_customer_gives_model_error_or_finite_fit(cls):
+    # a single history cannot identify four parameters
     try:
         m = cls().fit([3], [20.0], [30.0])
     except ModelError as err:
@@ -232,9 +233,8 @@ def test_invalid_inputs_raise_data_error():
 
 
 def test_gamma_gamma_warns_on_correlated_spend():
-    rng = np.random.default_rng(5)
-    x = rng.integers(1, 20, 2000).astype(float)
-    m = 5 * x + rng.gamma(2, 2, 2000)
+    x = np.random.default_rng(5).integers(1, 20, 2000).astype(float)
+    m = simulate.gamma_gamma(x, 6.0, 3.7, 15.0, seed=6)["monetary_value"] * x  # spend grows with frequency
     with pytest.warns(SpendFrequencyCorrelationWarning, match="Pearson r"):
         g = GammaGammaFitter().fit(x, m)
     assert g.spend_frequency_correlation_ > 0.3
@@ -295,3 +295,18 @@ def test_simulated_bgnbd_p_alive_is_calibrated():
     p = m.conditional_probability_alive(d["frequency"], d["recency"], d["T"])
     rep = d["frequency"] > 0
     assert p[rep].mean() == pytest.approx(d.loc[rep, "alive"].mean(), abs=0.01)
+
+
+def test_gamma_gamma_without_spend_heterogeneity():
+    # identical spend distribution for everyone: the MLE has q, v -> infinity with v/q fixed;
+    # the fitter must either say so or give the common mean spend (4) to everyone
+    x = np.random.default_rng(5).integers(1, 20, 2000).astype(float)
+    m = np.random.default_rng(6).gamma(2.0 * x, 2.0 / x)  # mean of x Gamma(2, scale 2) draws
+    try:
+        g = GammaGammaFitter().fit(x, m)
+    except ModelError as err:
+        assert "diverged" in str(err)
+    else:
+        e = g.conditional_expected_average_profit(x, m)
+        assert g.params_["q"] > 50
+        assert np.all(np.abs(e - 4.0) < 0.3)
