@@ -34,7 +34,7 @@ from .params import Parameters
 
 __all__ = ["notebooks_dir", "list_notebooks", "ReportJob", "run_reports", "BatchResult", "execute_notebook_job"]
 
-SUMMARY_PREFIX = "99"
+FINAL_STAGE = "90"  # notebooks numbered 90-99 read the others' metrics: they run last
 DEFAULT_TIMEOUT = 1200
 
 
@@ -82,6 +82,11 @@ class ReportJob:
     @property
     def name(self) -> str:
         return self.notebook.stem
+
+
+def is_final(name: str) -> bool:
+    """True for notebooks of the final stage (numbered 90 and above)."""
+    return name[:2].isdigit() and name[:2] >= FINAL_STAGE
 
 
 def _declared(nb_path: Path, cache: dict[Path, set[str]]) -> set[str]:
@@ -312,15 +317,15 @@ def run_reports(
     pending: dict[int, int] = {}
     for i, (jobs_i, log) in enumerate(plans):
         dims_rerun = any(
-            not j.name.startswith(SUMMARY_PREFIX) and not (resume and _still_valid(j, log.previous(j.name))) for j in jobs_i
+            not is_final(j.name) and not (resume and _still_valid(j, log.previous(j.name))) for j in jobs_i
         )
         for j in jobs_i:
-            fresh_inputs = not (j.name.startswith(SUMMARY_PREFIX) and dims_rerun)
+            fresh_inputs = not (is_final(j.name) and dims_rerun)
             if resume and fresh_inputs and _still_valid(j, log.previous(j.name)):
                 rec = dict(log.previous(j.name), notebook=j.name, company=j.company, period=j.period, status="skipped")
                 result.results.append(rec)
                 continue
-            if j.name.startswith(SUMMARY_PREFIX):
+            if is_final(j.name):
                 summaries.setdefault(i, []).append(j)
             else:
                 first_wave.append((i, j))
@@ -362,7 +367,7 @@ def run_reports(
                 plans[i][1].record(rec)
                 result.results.append(rec)
                 emit("done", rec)
-                if not job.name.startswith(SUMMARY_PREFIX):
+                if not is_final(job.name):
                     pending[i] -= 1
                     release_summaries()
     for _, log in plans:
