@@ -121,7 +121,8 @@ class PredictiveCLV:
         Per model: actual vs expected repeat purchases per ``freq`` period and
         cumulatively (:func:`~crmkit.clv.diagnostics.tracking_transactions`).
     holdout_start : int or None
-        Index of the first holdout period in :attr:`tracking`.
+        Index in :attr:`tracking` of the last calibration period (the holdout
+        follows it); pass it to :func:`~crmkit.clv.plotting.plot_tracking`.
     calibration_end, observation_end : pandas.Timestamp or None
         Last moments of the calibration period and of the whole history.
     holdout_length_weeks : float
@@ -307,7 +308,7 @@ def _prepare(orders: pd.DataFrame, end: pd.Timestamp, margin_rate: float | None)
     purchases = o.loc[~ret, ["customer_id", "order_date", "amount"]].copy()
     purchases["amount"] = purchases["amount"].fillna(0.0)
     gross = float(purchases["amount"].sum())
-    returned = -float(o.loc[ret, "amount"].fillna(0.0).sum())
+    returned = 0.0 - float(o.loc[ret, "amount"].fillna(0.0).sum())
     gm = pd.to_numeric(o["gross_margin"], errors="coerce") if "gross_margin" in o else pd.Series(np.nan, index=o.index)
     if margin_rate is not None:
         value = gm.fillna(o["amount"].fillna(0.0) * float(margin_rate))

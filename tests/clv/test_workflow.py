@@ -1,0 +1,231 @@
+"""Predictive CLV workflow: model choice on a holdout, refit, per-customer CLV, degenerate inputs, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmkit.clv import BetaGeoFitter, ParetoNBDFitter, simulate
+from crmkit.clv.workflow import PredictiveCLV, predictive_clv
+from crmkit.errors import ModelError
+
+TRUE = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # CDNOW BG/NBD estimates (weeks)
+SPEND = {"p": 6.0, "q": 4.0, "v": 15.0}  # population mean spend p v / (q - 1) = 30
+START = pd.Timestamp("2024-01-01")  # a Monday
+END = pd.Timestamp("2025-06-29")  # a Sunday: 78 weeks after START
+
+
+def _orders(n: int = 3000, seed: int = 3, spread_weeks: int = 12) -> pd.DataFrame:
+    """Orders of customers following BG/NBD (first purchase within the first weeks), Gamma-Gamma spend."""
+    rng = np.random.default_rng(seed)
+    total_weeks = (END + pd.Timedelta(days=1) - START) / pd.Timedelta(weeks=1)
+    first = rng.uniform(0, spread_weeks, n)
+    d = simulate.beta_geo(total_weeks - first, size=n, seed=seed, **TRUE)
+    nu = rng.gamma(SPEND["q"], 1.0 / SPEND["v"], n)
+    rows_c, rows_t = [], []
+    for c, (x, tx) in enumerate(zip(d["frequency"].astype(int), d["recency"])):
+        times = [0.0] + list(rng.uniform(0, tx, max(x - 1, 0))) + ([tx] if x > 0 else [])
+        rows_c += [c] * len(times)
+        rows_t += [first[c] + t for t in times]
+    cid = np.asarray(rows_c)
+    amount = rng.gamma(SPEND["p"], 1.0 / nu[cid])
+    return pd.DataFrame({
+        "order_id": [f"o{i}" for i in range(len(cid))],
+        "customer_id": [f"c{c:05d}" for c in cid],
+        "order_date": START + pd.to_timedelta(np.asarray(rows_t) * 7, unit="D"),
+        "amount": amount.round(2),
+    })
+
+
+@pytest.fixture(scope="module")
+def orders() -> pd.DataFrame:
+    return _orders()
+
+
+@pytest.fixture(scope="module")
+def result(orders) -> PredictiveCLV:
+    return predictive_clv(orders, end=END, holdout_weeks=26, n_draws=50)
+
+
+def test_picks_a_model_on_the_holdout(result):
+    assert result.status == "ok", result.message
+    assert result.model in ("bgnbd", "pareto_nbd")
+    errs = result.holdout_errors
+    assert list(errs.index) == ["bgnbd", "pareto_nbd"]
+    assert (errs["status"] == "ok").all()
+    best = errs["wape"].min()
+    assert errs.loc[result.model, "wape"] - best < 0.005  # the lowest error, or tied with it
+    assert result.model_label in result.choice_reason and result.model_label in result.choice_reason_zh
+    assert result.calibration_end.floor("s") == pd.Timestamp("2024-12-29 23:59:59")  # a whole week, 26 weeks back
+    assert result.holdout_length_weeks == pytest.approx(26.0, abs=0.01)
+    # calibration vs holdout and tracking for both models
+    for key in ("bgnbd", "pareto_nbd"):
+        table = result.calibration_holdout[key]
+        assert table["n_customers"].sum() == errs.loc[key, "n_customers"] == result.sizes["calibration_customers"]
+        track = result.tracking[key]
+        assert track["actual_cumulative"].is_monotonic_increasing
+        assert len(track) == 78 and result.holdout_start == 52  # 52 calibration weeks, then the holdout
+    assert errs.loc[result.model, "actual_total"] == result.sizes["holdout_purchases"]
+
+
+def test_recovers_the_generating_parameters(orders):
+    res = predictive_clv(orders, end=END, models=("bgnbd",), n_draws=0)
+    assert res.status == "ok" and res.model == "bgnbd"
+    p = res.transaction_model.params_
+    # weekly merging of purchases biases little at these low purchase rates
+    assert p["r"] / p["alpha"] == pytest.approx(TRUE["r"] / TRUE["alpha"], rel=0.2)
+    assert p["a"] / (p["a"] + p["b"]) == pytest.approx(TRUE["a"] / (TRUE["a"] + TRUE["b"]), abs=0.08)
+    summary = res.transaction_summary
+    assert list(summary.index) == ["r", "alpha", "a", "b"] and (summary["se(coef)"] > 0).all()
+    for name in ("r", "a", "b"):  # truth inside a generous 99.9 % band
+        assert abs(summary.loc[name, "coef"] - TRUE[name]) < 3.3 * summary.loc[name, "se(coef)"], name
+    # alpha absorbs the whole-week rounding of recency and T (about +1 week); it stays within 35 %
+    assert summary.loc["alpha", "coef"] == pytest.approx(TRUE["alpha"], rel=0.35)
+    assert res.implied()["mean_spend"] == pytest.approx(30.0, rel=0.15)
+    assert res.spend_frequency_ok and abs(res.spend_frequency_correlation) < 0.3
+    table = res.parameters_table()
+    assert list(table["parameter"]) == ["r", "alpha", "a", "b", "p", "q", "v"]
+
+
+def test_totals_are_consistent(result):
+    cust, tot = result.customers, result.totals
+    assert len(cust) == result.sizes["customers"] == 3000
+    assert tot["expected_transactions_total"] == pytest.approx(cust["expected_transactions"].sum())
+    assert tot["clv_total"] == pytest.approx(cust["clv"].sum())
+    assert tot["clv_mean"] == pytest.approx(cust["clv"].mean())
+    assert result.tiers["customer_share"].sum() == pytest.approx(1.0)
+    assert result.tiers["clv_share"].sum() == pytest.approx(1.0)
+    assert result.tiers["customers"].sum() == len(cust)
+    assert 0.1 <= tot["top_decile_share"] <= 1.0
+    assert cust["p_alive"].between(0, 1).all() and tot["share_alive"] == pytest.approx(cust["p_alive"].mean())
+    assert (cust["clv"] >= 0).all() and (cust["expected_spend"] > 0).all()
+    est = result.clv_total_estimate
+    assert est.ci_low <= est.value <= est.ci_high and est.ci_high > est.ci_low
+    # no returns and no margin: CLV is revenue, the library's own discounted CLV
+    assert result.value_basis == "net revenue" and result.value_factor == pytest.approx(1.0)
+    ref = result.spend_model.customer_lifetime_value(
+        result.transaction_model, cust["frequency"], cust["recency"], cust["T"], cust["monetary_value"],
+        time=12, discount_rate=0.01, freq="W")
+    np.testing.assert_allclose(cust["clv"].to_numpy(), ref.to_numpy(), rtol=1e-9)
+    ref_tx = result.transaction_model.conditional_expected_number_of_purchases_up_to_time(
+        12 * 4.345, cust["frequency"], cust["recency"], cust["T"])
+    np.testing.assert_allclose(cust["expected_transactions"].to_numpy(), np.asarray(ref_tx), rtol=1e-9)
+
+
+def test_mean_clv_of_some_customers(result):
+    ids = result.customers.index[:10]
+    mean, n = result.mean_clv(list(ids) + ["nobody"])
+    assert n == 10 and mean == pytest.approx(result.customers["clv"].iloc[:10].mean())
+    assert result.mean_clv() == (pytest.approx(result.totals["clv_mean"]), 3000)
+
+
+def test_returns_are_netted_and_margin_applied(orders):
+    o = orders.assign(is_return=False)
+    ret = o.sample(200, random_state=1).assign(is_return=True)
+    ret["amount"] = -0.5 * ret["amount"]
+    ret["order_id"] = "r" + ret["order_id"]
+    both = pd.concat([o, ret], ignore_index=True)
+    res = predictive_clv(both, end=END, models=("bgnbd",), n_draws=0, margin_rate=0.3)
+    assert res.sizes["returns"] == 200 and res.sizes["purchases"] == len(o)
+    gross = o["amount"].sum()
+    assert res.return_rate == pytest.approx(-ret["amount"].sum() / gross)
+    assert res.value_basis == "margin"
+    assert res.value_factor == pytest.approx(0.3 * (1 - res.return_rate))
+    base = predictive_clv(o, end=END, models=("bgnbd",), n_draws=0)  # returns do not change the purchase counts
+    np.testing.assert_allclose(res.customers["expected_transactions"], base.customers["expected_transactions"])
+    np.testing.assert_allclose(res.customers["clv"], base.customers["clv"] * res.value_factor)
+
+
+def test_later_orders_are_ignored(orders):
+    later = pd.DataFrame({"order_id": ["late"], "customer_id": ["c00000"], "order_date": [END + pd.Timedelta(days=3)],
+                          "amount": [1e6]})
+    res = predictive_clv(pd.concat([orders, later]), end=END, models=("bgnbd",), n_draws=0)
+    assert res.sizes["purchases"] == len(orders)
+
+
+def test_all_single_purchase_customers():
+    o = pd.DataFrame({"customer_id": [f"c{i}" for i in range(200)],
+                      "order_date": pd.date_range("2024-01-01", periods=200, freq="D"), "amount": 10.0})
+    res = predictive_clv(o, end="2025-06-30")
+    assert res.status == "insufficient_data" and not res.fitted
+    assert "repeat" in res.message and res.message_zh
+    assert res.customers.empty and res.sizes["repeat_customers"] == 0
+
+
+def test_a_handful_of_customers():
+    o = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
+                      "order_date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-02-01", "2024-05-01", "2024-04-01"]),
+                      "amount": [10.0, 20.0, 30.0, 40.0, 50.0]})
+    res = predictive_clv(o, end="2025-06-30")
+    assert res.status == "insufficient_data" and "3 customers" in res.message
+    assert predictive_clv(o.iloc[:0], end="2025-06-30").status == "insufficient_data"
+
+
+def test_short_history_is_fitted_but_unvalidated(orders):
+    short_end = START + pd.Timedelta(days=41)  # six weeks: too short for a holdout
+    res = predictive_clv(orders, end=short_end, n_draws=0)
+    assert res.status == "unvalidated", res.message
+    assert res.model == "bgnbd" and res.fitted and res.holdout_errors.empty
+    assert "holdout" in res.choice_reason and res.message == res.choice_reason
+    assert len(res.customers) == res.sizes["customers"]
+
+
+def test_fitting_failures_become_a_status(orders, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise ModelError(f"{type(self).__name__} did not converge.")
+
+    monkeypatch.setattr(BetaGeoFitter, "fit", boom)
+    monkeypatch.setattr(ParetoNBDFitter, "fit", boom)
+    res = predictive_clv(orders, end=END, n_draws=0)
+    assert res.status == "failed" and not res.fitted
+    assert "did not converge" in res.message and res.message_zh
+    assert set(res.holdout_errors["status"]) == {"BetaGeoFitter did not converge.", "ParetoNBDFitter did not converge."}
+
+
+def test_one_failing_model_leaves_the_other(orders, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise ModelError("ParetoNBDFitter did not converge.")
+
+    monkeypatch.setattr(ParetoNBDFitter, "fit", boom)
+    res = predictive_clv(orders, end=END, n_draws=0)
+    assert res.status == "ok" and res.model == "bgnbd"
+    assert "Pareto/NBD could not be fitted" in res.choice_reason
+
+
+def test_bad_arguments(orders):
+    with pytest.raises(ValueError):
+        predictive_clv(orders, end=END, models=("gamma",))
+    with pytest.raises(ValueError):
+        predictive_clv(orders, end=END, freq="Q")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("company, language", [("huamei", "zh"), ("yunting", "en")])
+def test_value_report_runs_with_predictive_clv(company, language, demo_store: Path, tmp_path: Path):
+    from crmkit.params import load_params
+    from crmkit.runner import run_reports
+
+    params = load_params(None, company=company, period="2025Q4", store=str(demo_store), language=language)
+    result = run_reports([params], outputs=tmp_path, notebooks=["05"])
+    rec = {r["notebook"]: r for r in result.results}["05_value"]
+    assert rec["status"] == "ok", rec["error"]
+    folder = tmp_path / company / "2025Q4"
+    html = (folder / "05_value.html").read_text(encoding="utf-8")
+    assert ("预测客户终身价值" if language == "zh" else "Predictive customer lifetime value") in html
+    assert "Traceback" not in html
+    metrics = {m["name"]: m for m in json.loads((folder / "05_value.metrics.json").read_text(encoding="utf-8"))["metrics"]}
+    for name in ("predicted_clv_mean", "predicted_clv_top_decile_share", "share_customers_alive", "clv_holdout_error"):
+        assert name in metrics and metrics[name]["value"] is not None, name
+        assert metrics[name]["label_en"] and metrics[name]["label_zh"]
+    assert metrics["predicted_clv_mean"]["unit"] == "currency" and metrics["predicted_clv_mean"]["value"] > 0
+    assert 0.1 <= metrics["predicted_clv_top_decile_share"]["value"] <= 1
+    assert 0 < metrics["share_customers_alive"]["value"] <= 1
+    assert metrics["clv_holdout_error"]["direction"] == "lower"
+    # customer ids never reach the report
+    demo_ids = ("HM0", "YT0") if company == "huamei" else ("YT0",)
+    main = html.split("<main", 1)[1]
+    assert not any(prefix in main for prefix in demo_ids)
