@@ -304,33 +304,30 @@ def _open_parquet(con, path: Path) -> _Source:
 # --------------------------------------------------------------------------- SQL building
 
 
+_ISO_RE = r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?"
 _MACROS = [
     f"CREATE OR REPLACE MACRO _pystrip(s) AS trim(s, {_lit(_WS)})",
-    "CREATE OR REPLACE MACRO _astext(s) AS CASE WHEN s IS NULL OR lower(_pystrip(s)) IN ("
-    + ", ".join(_lit(x) for x in sorted(_EMPTY)) + ") THEN NULL ELSE _pystrip(s) END",
-    # crmkit.coerce._parse_number, decimal "."
+    # crmkit.coerce._as_text on a value already stripped
+    "CREATE OR REPLACE MACRO _empty(s) AS CASE WHEN lower(s) IN ("
+    + ", ".join(_lit(x) for x in sorted(_EMPTY)) + ") THEN NULL ELSE s END",
+    # crmkit.coerce._parse_number after currency removal and the parenthesis rule, decimal "."
     "CREATE OR REPLACE MACRO _num_dot(x) AS CASE "
-    f"WHEN x LIKE '%\\%%' ESCAPE '\\' OR contains(x, ' ') THEN NULL "
+    "WHEN x LIKE '%\\%%' ESCAPE '\\' OR contains(x, ' ') THEN NULL "
     f"WHEN contains(x, ',') THEN CASE WHEN regexp_full_match(x, {_regex(_THOUSANDS_DOT_RE)}) THEN replace(x, ',', '') END "
     "ELSE x END",
     "CREATE OR REPLACE MACRO _num_comma(x) AS CASE "
     "WHEN x LIKE '%\\%%' ESCAPE '\\' THEN NULL "
-    f"WHEN regexp_full_match(replace(x, ' ', ''), {_regex(_THOUSANDS_COMMA_RE)}) THEN replace(replace(replace(x, ' ', ''), '.', ''), ',', '.') "
-    "WHEN contains(x, '.') THEN NULL ELSE replace(replace(x, ' ', ''), ',', '.') END",
+    f"WHEN regexp_full_match(x, {_regex(_THOUSANDS_COMMA_RE)}) THEN replace(replace(x, '.', ''), ',', '.') "
+    "WHEN contains(x, '.') THEN NULL ELSE replace(x, ',', '.') END",
     f"CREATE OR REPLACE MACRO _plain(y) AS CASE WHEN regexp_full_match(y, {_regex(_PLAIN_RE)}) THEN CAST(y AS DOUBLE) END",
     f"CREATE OR REPLACE MACRO _cur(t) AS _pystrip(replace(regexp_replace(t, {_regex(_CURRENCY_RE)}, '', 'g'), chr(160), ' '))",
-    "CREATE OR REPLACE MACRO _paren(x) AS (x LIKE '(%)' AND length(x) >= 2)",
-    "CREATE OR REPLACE MACRO _unparen(x) AS CASE WHEN _paren(x) THEN _pystrip(x[2:-2]) ELSE x END",
     # ISO forms (after normalisation) that pandas' ISO8601 parser reads identically
-    "CREATE OR REPLACE MACRO _iso(n) AS CASE "
-    "WHEN regexp_full_match(n, '\\d{4}-\\d{2}-\\d{2}') THEN try_strptime(n, '%Y-%m-%d') "
-    "WHEN regexp_full_match(n, '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}') THEN try_strptime(n, '%Y-%m-%d %H:%M') "
-    "WHEN regexp_full_match(n, '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}') THEN try_strptime(n, '%Y-%m-%d %H:%M:%S') END",
+    f"CREATE OR REPLACE MACRO _iso(n) AS CASE WHEN regexp_full_match(n, {_regex(_ISO_RE)}) THEN "
+    "try_strptime(n, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d']) END",
     # crmkit.coerce.coerce_dates normalisation (lookarounds rewritten for RE2)
     "CREATE OR REPLACE MACRO _norm(t) AS replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(t, "
     f"{_regex(_CN_DATE_RE)}, '\\1-\\2-\\3', 'g'), '^(\\d{{4}})[/.](\\d{{1,2}})[/.](\\d{{1,2}})', '\\1-\\2-\\3'), "
     "'^(\\d{4})-(\\d)-', '\\1-0\\2-'), '^(\\d{4}-\\d{2})-(\\d)(\\D|$)', '\\1-0\\2\\3'), 'T', ' ')",
-    "CREATE OR REPLACE MACRO _date(t) AS coalesce(_iso(t), _iso(_norm(t)))",
 ]
 
 
@@ -381,91 +378,109 @@ def _mapped_text(v: Any) -> str | None:
 
 @dataclass
 class _Col:
+    """SQL of one canonical column, in three layers over the source.
+
+    ``text`` (layer 1, over source columns) is the ``_as_text`` value after
+    the value map; ``prep`` (layer 2) are helper columns over ``t_<canon>``;
+    ``value`` and ``present`` (layer 3) read ``t_<canon>``, the helpers and
+    the source column.
+    """
+
     canon: str
     header: str
     kind: str
     pos: int
-    sqltype: str  # source type
-    text: str  # SQL: the _as_text value (after the value map) from source column reference
-    value: str  # SQL: fast-path typed value (from source)
-    present: str | None  # SQL: text present (parsed kinds)
-    residue: bool  # whether unparsed present values go to pandas
+    text: str
+    value: str
+    present: str | None  # parsed kinds: is there a value to parse
+    residue: bool  # present values the fast path leaves NULL go to pandas
+    prep: dict[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] | None = None
-    lower_fix: bool = False
+
+    @property
+    def lower_fix(self) -> bool:
+        return self.kind == "category" and bool(self.codes)
+
+
+_NUMERIC = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER",
+            "USMALLINT", "UTINYINT")
 
 
 def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: Mapping, is_csv: bool,
                 codes: tuple[str, ...] | None) -> _Col:
     ref = _q(header)
     typ = sqltype.upper()
-    numeric = typ in ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
-                      "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT") or typ.startswith("DECIMAL")
+    numeric = typ in _NUMERIC or typ.startswith("DECIMAL")
+    tref = _q("t_" + canon)
     vm = m.values.get(canon)
     if vm:
         inner = f"coalesce({ref}, '')" if is_csv else _py_str_sql(ref, typ)
-        base = f"_pystrip({inner})"
-        cases = " ".join(
-            f"WHEN {_lit(k)} THEN {_lit(_mapped_text(v))}" for k, v in vm.items()
-        )
-        text = f"_astext(CASE {base} {cases} ELSE {base} END)"
+        keys = "[" + ", ".join(_lit(k) for k in vm) + "]"
+        vals = "(CAST([" + ", ".join(_lit(_mapped_text(v)) for v in vm.values()) + "] AS VARCHAR[]))"
+        # list_position is NULL or 0 when the key is absent; mapped targets are already _as_text
+        text = (f"CASE WHEN coalesce(list_position({keys}, _pystrip({inner})), 0) = 0 THEN _empty(_pystrip({inner})) "
+                f"ELSE {vals}[list_position({keys}, _pystrip({inner}))] END")
         typed_source = False
     else:
-        text = f"_astext({_py_str_sql(ref, typ)})"
+        text = f"_empty(_pystrip({_py_str_sql(ref, typ)}))"
         typed_source = typ != "VARCHAR"
     residue = False
     present: str | None = None
+    prep: dict[str, str] = {}
     if kind == "id":
         if typed_source and typ in ("DOUBLE", "FLOAT", "REAL"):
             value = (f"CASE WHEN {ref} = floor({ref}) AND NOT isinf({ref}) THEN CAST(CAST({ref} AS HUGEINT) AS VARCHAR) "
-                     f"ELSE {text} END")
+                     f"ELSE {tref} END")
         else:
-            value = text
+            value = tref
     elif kind in ("text", "category"):
-        value = text
-        if kind == "category" and codes:
-            value = f"lower({text})"
+        value = f"lower({tref})" if kind == "category" and codes else tref
     elif kind == "date":
-        present = f"({text} IS NOT NULL)"
+        present = f"({tref} IS NOT NULL)"
         if typed_source and (typ.startswith("TIMESTAMP") or typ == "DATE"):
-            if "TIME ZONE" in typ:
-                value = f"CAST(timezone('UTC', {ref}) AS TIMESTAMP)"
-            else:
-                value = f"CAST({ref} AS TIMESTAMP)"
+            value = f"CAST(timezone('UTC', {ref}) AS TIMESTAMP)" if "TIME ZONE" in typ else f"CAST({ref} AS TIMESTAMP)"
             present = f"({ref} IS NOT NULL)"
         elif typed_source and numeric:
             x = f"CAST({ref} AS DOUBLE)"
             value = (f"CASE WHEN {x} BETWEEN 1 AND 2958465 THEN TIMESTAMP '1899-12-30' + "
                      f"to_microseconds(CAST(round({x} * 86400000000) AS BIGINT)) END")
             present = f"({ref} IS NOT NULL AND NOT isnan({x}))"
-        elif typed_source and typ == "BOOLEAN":
-            value = "CAST(NULL AS TIMESTAMP)"
-            present = f"({ref} IS NOT NULL)"
-            residue = True
         else:
             residue = True
-            if m.date_format:
+            if typed_source:  # booleans and other types: only pandas knows
+                value = "CAST(NULL AS TIMESTAMP)"
+            elif m.date_format:
                 rx = _format_regex(m.date_format)
-                value = (f"CASE WHEN regexp_full_match({text}, {_regex(rx)}) THEN try_strptime({text}, {_lit(m.date_format)}) END"
+                value = (f"CASE WHEN regexp_full_match({tref}, {_regex(rx)}) THEN try_strptime({tref}, {_lit(m.date_format)}) END"
                          if rx else "CAST(NULL AS TIMESTAMP)")
             else:
-                value = f"_date({text})"
+                nref = _q("d_" + canon)
+                prep[nref] = f"CASE WHEN regexp_full_match({tref}, {_regex(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
+                value = f"_iso({nref})"
     elif kind in ("money", "number", "int"):
         scale = m.amount_scale if kind == "money" else 1.0
         mul = "" if scale == 1 else f" * {float(scale)!r}"
-        present = f"({text} IS NOT NULL)"
+        present = f"({tref} IS NOT NULL)"
         if typed_source and (numeric or typ == "BOOLEAN"):
             x = f"CAST(CAST({ref} AS VARCHAR) AS DOUBLE)" if typ.startswith("DECIMAL") else f"CAST({ref} AS DOUBLE)"
-            value = f"CASE WHEN isnan({x}) THEN NULL ELSE {x} END{mul}"
+            value = f"(CASE WHEN isnan({x}) THEN NULL ELSE {x} END){mul}"
             present = f"({ref} IS NOT NULL AND NOT isnan({x}))"
         else:
             residue = True
             conv = "_num_dot" if m.decimal == "." else "_num_comma"
-            t = text
-            slow = (f"CASE WHEN _paren(_cur({t})) THEN -_plain({conv}(_unparen(_cur({t})))) "
-                    f"ELSE _plain({conv}(_cur({t}))) END")
-            value = f"(CASE WHEN regexp_full_match({t}, {_regex(_PLAIN_RE)}) THEN CAST({t} AS DOUBLE) ELSE {slow} END){mul}"
+            cref, uref = _q("c_" + canon), _q("u_" + canon)
+            # layer 2: without currency and surrounding space, only for values that are not plain numbers
+            # plain numbers are read directly (with decimal commas, only those without a dot)
+            plain = _PLAIN_RE if m.decimal == "." else r"[+-]?\d+([eE][+-]?\d+)?"
+            prep[cref] = f"CASE WHEN NOT regexp_full_match({tref}, {_regex(plain)}) THEN _cur({tref}) END"
+            unparen = f"CASE WHEN {cref} LIKE '(%)' THEN _pystrip({cref}[2:-2]) ELSE {cref} END"
+            if m.decimal == ",":
+                unparen = f"replace({unparen}, ' ', '')"
+            prep[uref] = unparen
+            value = (f"(CASE WHEN {cref} IS NULL THEN TRY_CAST({tref} AS DOUBLE) "
+                     f"WHEN {cref} LIKE '(%)' THEN -_plain({conv}({uref})) ELSE _plain({conv}({uref})) END){mul}")
     elif kind == "bool":
-        present = f"({text} IS NOT NULL)"
+        present = f"({tref} IS NOT NULL)"
         if typed_source and typ == "BOOLEAN":
             value = ref
             present = f"({ref} IS NOT NULL)"
@@ -473,11 +488,10 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
             residue = True
             tv = ", ".join(_lit(v) for v in sorted(TRUE_VALUES))
             fv = ", ".join(_lit(v) for v in sorted(FALSE_VALUES))
-            value = f"CASE WHEN lower({text}) IN ({tv}) THEN TRUE WHEN lower({text}) IN ({fv}) THEN FALSE END"
+            value = f"CASE WHEN lower({tref}) IN ({tv}) THEN TRUE WHEN lower({tref}) IN ({fv}) THEN FALSE END"
     else:
         raise DataError(f"Unknown column kind {kind!r}")
-    return _Col(canon, header, kind, pos, typ, text, value, present, residue, codes,
-                lower_fix=kind == "category" and bool(codes))
+    return _Col(canon, header, kind, pos, text, value, present, residue, prep, codes)
 
 
 def _header_map(m: Mapping, t: Table, headers: list[str]) -> dict[str, str]:
@@ -508,24 +522,30 @@ class _Plan:
 def _stage(con, plan: _Plan) -> None:
     """Create ``_stage`` (fast-path typed values) and ``_src`` (the source, with ``_row``)."""
     src = plan.src
-    parts = []
-    if src.kind == "csv":
-        parts.extend(f"{_q(h)} AS r_{i}" for i, h in enumerate(src.headers))
-    else:
-        parts.append("file_row_number AS _row")
-    for c in plan.cols:
-        parts.append(f"{c.value} AS {_q('v_' + c.canon)}")
-        if c.present is not None:
-            parts.append(f"{c.present} AS {_q('n_' + c.canon)}")
-    select = ", ".join(parts)
     if src.kind == "csv":
         # DuckDB's header names, renamed to the stripped names pandas uses
-        inner = ", ".join(f"{_q(r)} AS {_q(h)}" for h, r in zip(src.headers, src.reader_names))
-        con.execute(f"CREATE TABLE _stage AS SELECT {select} FROM (SELECT {inner} FROM {src.reader})")
+        base = "SELECT " + ", ".join(f"{_q(r)} AS {_q(h)}" for h, r in zip(src.headers, src.reader_names)) + f" FROM {src.reader}"
+    else:
+        base = f"SELECT * FROM {src.reader}"
+    l1 = ", ".join([f"{c.text} AS {_q('t_' + c.canon)}" for c in plan.cols])
+    l2 = ", ".join([f"{e} AS {n}" for c in plan.cols for n, e in c.prep.items()])
+    out = []
+    if src.kind == "csv":
+        out.extend(f"{_q(h)} AS r_{i}" for i, h in enumerate(src.headers))
+    else:
+        out.append("file_row_number AS _row")
+    for c in plan.cols:
+        out.append(f"{c.value} AS {_q('v_' + c.canon)}")
+        if c.present is not None:
+            out.append(f"{c.present} AS {_q('n_' + c.canon)}")
+    q = f"SELECT *, {l1} FROM ({base})"
+    if l2:
+        q = f"SELECT *, {l2} FROM ({q})"
+    con.execute(f"CREATE TABLE _stage AS SELECT {', '.join(out)} FROM ({q})")
+    if src.kind == "csv":
         view = ", ".join(f"ltrim(r_{i}, ' ') AS {_q(h)}" for i, h in enumerate(src.headers))
         con.execute(f"CREATE VIEW _src AS SELECT rowid AS _row, {view} FROM _stage")
     else:
-        con.execute(f"CREATE TABLE _stage AS SELECT {select} FROM {src.reader}")
         cols = ", ".join(_q(h) for h in src.headers)
         con.execute(f"CREATE VIEW _src AS SELECT file_row_number AS _row, {cols} FROM {src.reader}")
 
@@ -751,11 +771,14 @@ def _write_rejects(con, plan: _Plan, path: Path) -> None:
     cols = ", ".join(f"s.{_q(h)}" for h in plan.src.headers)
     q = (f"SELECT b._row + {plan.src.row_offset} AS source_row, b.problems, {cols} FROM _bad b JOIN _src s USING (_row) "
          "ORDER BY b._row")
-    reader = con.execute(q).fetch_record_batch(200_000)
+    reader = con.sql(q).to_arrow_reader(200_000)
+    meta = _pandas_metadata(plan.src) if plan.src.kind == "parquet" else None
     header = True
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         for batch in reader:
+            if meta:  # the dtypes pandas would restore from the file (e.g. nullable integers)
+                batch = batch.replace_schema_metadata({b"pandas": meta})
             df = batch.to_pandas()
             df.columns = ["source_row", "problems", *plan.src.headers]
             df.to_csv(fh, index=False, header=header)
@@ -763,6 +786,24 @@ def _write_rejects(con, plan: _Plan, path: Path) -> None:
         if header:
             pd.DataFrame(columns=["source_row", "problems", *plan.src.headers]).to_csv(fh, index=False)
     os.replace(tmp, path)
+
+
+def _pandas_metadata(src: _Source) -> bytes | None:
+    """The file's pandas metadata without its index, for the rejected rows' dtypes."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(src.path).pandas_metadata
+    except Exception:  # no or foreign metadata
+        return None
+    if not meta:
+        return None
+    keep = set(src.headers)
+    meta = dict(meta, index_columns=[], column_indexes=[],
+                columns=[c for c in meta.get("columns", []) if c.get("field_name") in keep])
+    return json.dumps(meta).encode()
 
 
 # --------------------------------------------------------------------------- entry point
