@@ -27,7 +27,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .customer_base import _bounds, _between, _label, _orders_frame, _ts, customer_activity
+from .customer_base import _label, _orders_frame, _ts, customer_activity
+from .data import window_bounds, rows_between
 from .estimate import MIN_N, Z95, Estimate, proportion
 from .loyalty import inter_purchase_days
 from .sql import query
@@ -119,7 +120,7 @@ def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
     >>> p[["customer_id", "at_risk", "churned", "censored"]].values.tolist()
     [['a', True, True, False], ['b', True, True, False], ['c', False, False, True]]
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     end_day = hi - pd.Timedelta(days=1)
     act = customer_activity(orders, start, end)
     explicit = churn_events is not None and len(churn_events) > 0
@@ -208,7 +209,7 @@ def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, perio
 
 def main_channel(orders: pd.DataFrame, end) -> pd.Series:
     """Each customer's most frequent order channel up to *end* (ties: alphabetical), SQL."""
-    _, hi = _bounds(end, end)
+    _, hi = window_bounds(end, end)
     o = _orders_frame(orders)
     r = query(
         f"""SELECT customer_id, channel FROM (
@@ -431,7 +432,7 @@ def _design(frame: pd.DataFrame, covariates: Sequence[str], min_level: int) -> t
 # -- money ------------------------------------------------------------------------------
 def trailing_revenue(orders: pd.DataFrame, at, *, days: int = 365) -> pd.Series:
     """Revenue (net of returns) of each customer in the *days* up to and including day *at* (SQL)."""
-    _, hi = _bounds(at, at)
+    _, hi = window_bounds(at, at)
     lo = hi - pd.Timedelta(days=days)
     r = query(f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
               "GROUP BY customer_id", o=_orders_frame(orders))
@@ -498,7 +499,7 @@ def churn_features(orders: pd.DataFrame, as_of, *, tickets: pd.DataFrame | None 
       ``no_survey`` (1 when imputed);
     * engagement: ``inbound_90`` = inbound interactions in the last 90 days.
     """
-    _, hi = _bounds(as_of, as_of)
+    _, hi = window_bounds(as_of, as_of)
     y1 = hi - pd.Timedelta(days=365)
     f = query(_FEATURES_SQL.format(asof=_ts(hi), y1=_ts(y1)), o=_orders_frame(orders))
     f = f.set_index("customer_id")
@@ -544,7 +545,7 @@ def churn_dataset(customers: pd.DataFrame, orders: pd.DataFrame, as_of, horizon_
     trained on an earlier window and evaluated on a later one is an honest
     time-split holdout.
     """
-    s = as_of_day = _bounds(as_of, as_of)[1]
+    s = as_of_day = window_bounds(as_of, as_of)[1]
     e = as_of_day + pd.Timedelta(days=int(horizon_days) - 1)
     panel = churn_panel(customers, orders, s, e, churn_events=churn_events, inactivity_days=inactivity_days)
     risk = panel.loc[panel["at_risk"], ["customer_id", "churned"]]

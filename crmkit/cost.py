@@ -16,7 +16,8 @@ import pandas as pd
 from .estimate import Estimate
 from .sql import query
 from .tables import COST_CATEGORIES
-from .value import _between, _bounds, _flag, _ratio, _with_columns, cac, new_customers
+from .value import _flag, _ratio, _with_columns, cac, new_customers
+from .data import window_bounds, rows_between
 
 __all__ = [
     "SERVE_CATEGORIES",
@@ -42,7 +43,7 @@ RETENTION_CATEGORIES = ("service", "marketing", "loyalty_rewards", "complaint_ha
 
 
 def _costs(costs: pd.DataFrame, start, end) -> pd.DataFrame:
-    return _between(costs, "period_start", start, end)
+    return rows_between(costs, "period_start", start, end)
 
 
 def cost_by_category(costs: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def cost_by_category(costs: pd.DataFrame, start, end) -> pd.DataFrame:
 
 def active_customers(orders: pd.DataFrame, start, end) -> int:
     """Distinct customers with at least one non-return order in the window."""
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     return int(o.loc[~_flag(o["is_return"]), "customer_id"].nunique())
 
 
@@ -112,7 +113,7 @@ def crm_cost_ratio(costs: pd.DataFrame, orders: pd.DataFrame, start, end, catego
     >>> crm_cost_ratio(c, o, "2025-01-01", "2025-01-31")
     0.05
     """
-    revenue = float(_between(orders, "order_date", start, end)["amount"].sum())
+    revenue = float(rows_between(orders, "order_date", start, end)["amount"].sum())
     return _sum(costs, start, end, categories) / revenue if revenue > 0 else float("nan")
 
 
@@ -122,7 +123,7 @@ def default_inactivity_days(orders: pd.DataFrame, end, q: float = 0.9) -> float:
     Inter-purchase times are the gaps between consecutive non-return orders
     of the same customer up to *end* (SQL ``LAG``).  NaN when nobody bought twice.
     """
-    _, hi = _bounds(end, end)
+    _, hi = window_bounds(end, end)
     o = _with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
     o = pd.DataFrame({"customer_id": o["customer_id"].astype("str"), "order_date": o["order_date"],
                       "is_ret": _flag(o["is_return"])})
@@ -160,11 +161,11 @@ def churned_customers(
         ``customer_id, churned_at, source`` (explicit | inferred).
     """
     if churn_events is not None and len(churn_events):
-        ev = _between(churn_events, "churned_at", start, end)
+        ev = rows_between(churn_events, "churned_at", start, end)
         ev = ev.sort_values("churned_at").drop_duplicates("customer_id", keep="last")
         return pd.DataFrame({"customer_id": ev["customer_id"].astype("str").to_numpy(),
                              "churned_at": ev["churned_at"].to_numpy(), "source": "explicit"})
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     days = default_inactivity_days(orders, end) if inactivity_days is None else float(inactivity_days)
     if math.isnan(days):
         return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "churned_at": pd.Series(dtype="datetime64[ns]"),
@@ -240,8 +241,8 @@ def retention_vs_acquisition(
     DataFrame
         ``kind (retention | acquisition), cost, customers, cost_per_customer``.
     """
-    lo, _ = _bounds(start, end)
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    lo, _ = window_bounds(start, end)
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     active = set(o.loc[~_flag(o["is_return"]), "customer_id"].astype("str"))
     old = set(customers.loc[customers["signup_date"] < lo, "customer_id"].astype("str"))
     existing = len(active & old)
@@ -270,7 +271,7 @@ def monthly_trend(costs: pd.DataFrame, orders: pd.DataFrame, start, end) -> pd.D
     c = c.assign(month=c["period_start"].dt.to_period("M").dt.to_timestamp(), category=c["category"].astype("str"))
     wide = c.pivot_table(index="month", columns="category", values="amount", aggfunc="sum", fill_value=0.0)
     wide.columns = [str(x) for x in wide.columns]
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp())
     rev = o.groupby("month")["amount"].sum()
     act = o[~_flag(o["is_return"])].groupby("month")["customer_id"].nunique()

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .data import CRMData, as_timestamp
+from .data import CRMData, as_timestamp, rows_between, window_bounds
 from .estimate import MIN_N, Estimate, proportion
 from .sql import query
 
@@ -64,19 +64,6 @@ UNKNOWN = "unknown"
 
 
 # -- small helpers shared by the customer-side modules -------------------------
-def _bounds(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """``[start, end]`` in days as half-open ``(start, end + 1 day)`` bounds."""
-    lo = as_timestamp(start).normalize()
-    hi = as_timestamp(end).normalize() + pd.Timedelta(days=1)
-    if hi <= lo:
-        raise ValueError(f"window end {end} lies before start {start}")
-    return lo, hi
-
-
-def _between(df: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
-    lo, hi = _bounds(start, end)
-    col = df[column]
-    return df[(col >= lo) & (col < hi)]
 
 
 def _ts(ts: pd.Timestamp) -> str:
@@ -144,7 +131,7 @@ def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> a[["customer_id", "orders", "new", "returning"]].values.tolist()
     [['a', 1, False, True], ['b', 1, True, False]]
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     o = _orders_frame(orders)
     act = query(_ACTIVITY_SQL.format(lo=_ts(lo), hi=_ts(hi)), o=o)
     rev = query(
@@ -181,7 +168,7 @@ def customer_counts(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -
     >>> customer_counts(cu, o, "2025-01-01", "2025-01-31")
     {'total': 3, 'active': 2, 'new': 1, 'returning': 1, 'signups': 2}
     """
-    _, hi = _bounds(start, end)
+    _, hi = window_bounds(start, end)
     act = customer_activity(orders, start, end)
     total = int((pd.to_datetime(customers["signup_date"]) < hi).sum())
     return {
@@ -189,7 +176,7 @@ def customer_counts(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -
         "active": int(act["active"].sum()),
         "new": int(act["new"].sum()),
         "returning": int(act["returning"].sum()),
-        "signups": int(len(_between(customers, "signup_date", start, end))),
+        "signups": int(len(rows_between(customers, "signup_date", start, end))),
     }
 
 
@@ -207,7 +194,7 @@ def period_windows(start, end, periods: int = 4) -> list[tuple[pd.Timestamp, pd.
     >>> [(str(a.date()), str(b.date())) for a, b in period_windows("2025-10-01", "2025-12-31", 2)]
     [('2025-07-01', '2025-09-30'), ('2025-10-01', '2025-12-31')]
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     out = [(lo, hi - pd.Timedelta(days=1))]
     for _ in range(int(periods) - 1):
         out.append(_previous(*out[-1], "period"))
@@ -277,7 +264,7 @@ def monthly_customers(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> monthly_customers(o, "2025-01-01", "2025-02-28")[["active", "new", "returning"]].values.tolist()
     [[1, 1, 0], [2, 1, 1]]
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     out = query(_MONTHLY_SQL.format(lo=_ts(lo), hi=_ts(hi)), orders=_orders_frame(orders))
     for c in ("active", "new", "returning"):
         out[c] = out[c].astype("int64")
@@ -348,7 +335,7 @@ def segment_table(customers: pd.DataFrame, orders: pd.DataFrame, start, end, by:
     >>> t[["segment", "customers", "revenue_share"]].values.tolist()
     [['east', 2, 0.75], ['unknown', 1, 0.25]]
     """
-    _, hi = _bounds(start, end)
+    _, hi = window_bounds(start, end)
     cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
     seg = pd.DataFrame({"customer_id": cu["customer_id"].astype("str").to_numpy(),
                         "segment": _segment_values(cu, by, end).to_numpy()})

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .tables import TABLES, TABLE_NAMES
 
-__all__ = ["CRMData", "LazyTables", "empty_table", "as_timestamp"]
+__all__ = ["CRMData", "LazyTables", "empty_table", "as_timestamp", "window_bounds", "rows_between"]
 
 
 class LazyTables(dict):
@@ -43,6 +43,28 @@ def as_timestamp(value) -> pd.Timestamp:
     if ts.tzinfo is not None:
         ts = ts.tz_convert(None)
     return ts
+
+
+def window_bounds(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Day window ``[start, end]`` as half-open bounds ``(start, end + 1 day)``.
+
+    Examples
+    --------
+    >>> window_bounds("2025-10-01", "2025-12-31")
+    (Timestamp('2025-10-01 00:00:00'), Timestamp('2026-01-01 00:00:00'))
+    """
+    lo = as_timestamp(start).normalize()
+    hi = as_timestamp(end).normalize() + pd.Timedelta(days=1)
+    if hi <= lo:
+        raise ValueError(f"window end {end} lies before start {start}")
+    return lo, hi
+
+
+def rows_between(df: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    """Rows of *df* whose *column* lies in the day window ``[start, end]`` (both days included)."""
+    lo, hi = window_bounds(start, end)
+    col = df[column]
+    return df[(col >= lo) & (col < hi)]
 
 
 def empty_table(name: str) -> pd.DataFrame:

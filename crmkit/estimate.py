@@ -99,7 +99,9 @@ def proportion(successes: float, n: float, *, min_n: int = MIN_N) -> Estimate:
     denom = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return Estimate(p, math.sqrt(p * (1 - p) / n), max(0.0, centre - half), min(1.0, centre + half), n, min_n)
+    # clip so rounding never puts p outside its own interval (p = 0 or 1)
+    lo, hi = min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half))
+    return Estimate(p, math.sqrt(p * (1 - p) / n), lo, hi, n, min_n)
 
 
 def mean(values: Any, *, min_n: int = MIN_N) -> Estimate:

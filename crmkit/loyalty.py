@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .customer_base import _bounds, _between, _orders_frame, _previous, _ts, customer_activity
+from .customer_base import _orders_frame, _previous, _ts, customer_activity
+from .data import window_bounds, rows_between
 from .estimate import MIN_N, Z95, Estimate, mean, proportion
 from .sql import query
 
@@ -164,8 +165,8 @@ def inter_purchase_days(orders: pd.DataFrame, end, start=None) -> pd.DataFrame:
     >>> inter_purchase_days(o, "2025-01-31")["gap"].tolist()
     [10]
     """
-    _, hi = _bounds(end, end)
-    since = "" if start is None else f"AND day >= CAST({_ts(_bounds(start, end)[0])} AS DATE)"
+    _, hi = window_bounds(end, end)
+    since = "" if start is None else f"AND day >= CAST({_ts(window_bounds(start, end)[0])} AS DATE)"
     out = query(_GAPS_SQL.format(hi=_ts(hi), since=since), o=_orders_frame(orders))
     out["gap"] = out["gap"].astype("int64")
     out["day"] = pd.to_datetime(out["day"])
@@ -187,7 +188,7 @@ def inter_purchase_time(orders: pd.DataFrame, start, end, q: float = 0.5, *, min
 # -- retention -------------------------------------------------------------------------
 def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
     """Ids of customers with a non-return order in ``[start, end]``."""
-    o = _between(orders, "order_date", start, end)
+    o = rows_between(orders, "order_date", start, end)
     if "is_return" in o:
         o = o[~o["is_return"].astype("boolean").fillna(False).astype(bool)]
     return set(o["customer_id"].astype("str"))
@@ -236,7 +237,7 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
     >>> e.value, e.n
     (0.5, 2)
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = window_bounds(start, end)
     L = pd.Timedelta(days=int(lookback_days))
     s_ids = active_customers(orders, lo - L, lo - pd.Timedelta(days=1))
     e_ids = active_customers(orders, hi - L, hi - pd.Timedelta(days=1))
@@ -298,8 +299,8 @@ def cohort_counts(orders: pd.DataFrame, end, *, freq: str = "M", since=None) -> 
         that are not observable have NaN retention, never 0.
     """
     unit, months = _unit(freq)
-    lo_end, hi = _bounds(end, end)
-    since_sql = "" if since is None else f"WHERE cohort >= DATE_TRUNC('{unit}', {_ts(_bounds(since, end)[0])})"
+    lo_end, hi = window_bounds(end, end)
+    since_sql = "" if since is None else f"WHERE cohort >= DATE_TRUNC('{unit}', {_ts(window_bounds(since, end)[0])})"
     c = query(_COHORT_SQL.format(unit=unit, hi=_ts(hi), since=since_sql), orders=_orders_frame(orders))
     cols = ["cohort", "period", "cohort_size", "active", "retention", "observable"]
     if c.empty:
@@ -370,7 +371,7 @@ def engagement(interactions: pd.DataFrame, orders: pd.DataFrame, start, end, *, 
       channel / emails sent (both Wilson, capped at 1).
     """
     act = active_customers(orders, start, end)
-    i = _between(interactions, "occurred_at", start, end)
+    i = rows_between(interactions, "occurred_at", start, end)
     ids = i["customer_id"].astype("str")
     per = ids[ids.isin(act)].value_counts()
     counts = pd.Series(0, index=sorted(act), dtype="float64")
@@ -411,7 +412,7 @@ def referral_rate(customers: pd.DataFrame, start, end, *, min_n: int = MIN_N) ->
     >>> e = referral_rate(cu, "2025-01-01", "2025-01-31"); round(e.value, 4), e.n
     (0.6667, 3)
     """
-    new = _between(customers, "signup_date", start, end)
+    new = rows_between(customers, "signup_date", start, end)
     return proportion(int(_referred(new).sum()), len(new), min_n=min_n)
 
 
@@ -432,8 +433,8 @@ def referral_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, en
         ``group, customers, retention, retention_low, retention_high, value,
         value_low, value_high``.
     """
-    lo, _ = _bounds(start, end)
-    cohort = _between(customers, "signup_date", lo - pd.Timedelta(days=acquired_days), lo - pd.Timedelta(days=1))
+    lo, _ = window_bounds(start, end)
+    cohort = rows_between(customers, "signup_date", lo - pd.Timedelta(days=acquired_days), lo - pd.Timedelta(days=1))
     return _compare_groups(cohort, _referred(cohort), orders, start, end, ("referred", "other"), min_n)
 
 
@@ -465,7 +466,7 @@ def is_member(customers: pd.DataFrame, at) -> pd.Series:
     A member has a ``loyalty_joined_at`` on or before *at*, or (when the join
     date is unknown) a ``loyalty_tier``.
     """
-    _, hi = _bounds(at, at)
+    _, hi = window_bounds(at, at)
     joined = pd.to_datetime(customers["loyalty_joined_at"]) if "loyalty_joined_at" in customers else pd.Series(pd.NaT, index=customers.index)
     tier = customers["loyalty_tier"].notna() if "loyalty_tier" in customers else pd.Series(False, index=customers.index)
     return ((joined < hi) | (joined.isna() & tier)).fillna(False).astype(bool)
@@ -484,7 +485,7 @@ def redemption_rate(ledger: pd.DataFrame, start, end) -> float:
     >>> redemption_rate(led, "2025-01-01", "2025-01-31")
     0.25
     """
-    w = _between(ledger, "occurred_at", start, end)
+    w = rows_between(ledger, "occurred_at", start, end)
     earned = float(pd.to_numeric(w.get("points_earned"), errors="coerce").sum()) if "points_earned" in w else 0.0
     redeemed = float(pd.to_numeric(w.get("points_redeemed"), errors="coerce").sum()) if "points_redeemed" in w else 0.0
     return redeemed / earned if earned > 0 else float("nan")
@@ -506,7 +507,7 @@ def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, e
     join), so these differences describe association, not the programme's
     causal effect.
     """
-    _, hi = _bounds(start, end)
+    _, hi = window_bounds(start, end)
     cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
     member = is_member(cu, end)
     ids = cu["customer_id"].astype("str")

@@ -24,7 +24,8 @@ import pandas as pd
 from .errors import DataError
 from .estimate import MIN_N, Estimate, proportion
 from .sql import query
-from .value import _between, _bounds, _flag, _margin, _ratio, _with_columns
+from .value import _flag, _margin, _ratio, _with_columns
+from .data import window_bounds, rows_between
 
 __all__ = [
     "RESPONSE_TYPES",
@@ -90,7 +91,7 @@ def campaigns_in_window(campaigns: pd.DataFrame, start, end) -> pd.DataFrame:
     """Campaigns whose ``start_date`` lies in ``[start, end]`` (all campaigns when no start dates)."""
     if "start_date" not in campaigns or campaigns["start_date"].isna().all():
         return campaigns
-    return _between(campaigns, "start_date", start, end)
+    return rows_between(campaigns, "start_date", start, end)
 
 
 _ATTRIBUTION_SQL = """
@@ -140,7 +141,7 @@ def attributed_orders(
         ``order_id, customer_id, campaign_id, order_date, amount, margin,
         is_return, attribution`` (only campaigns in *campaign_ids* when given).
     """
-    _, hi = _bounds(end, end)
+    _, hi = window_bounds(end, end)
     o = _with_columns(orders[orders["order_date"] < hi], {"campaign_id": "str", "is_return": "boolean", "gross_margin": "float64"})
     o = pd.DataFrame({
         "order_id": o["order_id"].astype("str"), "customer_id": o["customer_id"].astype("str"),

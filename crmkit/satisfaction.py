@@ -20,7 +20,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .customer_base import _between, _label
+from .customer_base import _label
+from .data import rows_between
 from .estimate import MIN_N, Z95, Estimate, mean, proportion
 
 __all__ = [
@@ -176,7 +177,7 @@ def ces_easy_share(scores: Iterable[float], *, threshold: float = 5, scale: str 
 # -- frames -----------------------------------------------------------------------
 def survey_window(surveys: pd.DataFrame, start, end, survey_type: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Responses in ``[start, end]``, optionally of the given survey type(s)."""
-    s = _between(surveys, "responded_at", start, end)
+    s = rows_between(surveys, "responded_at", start, end)
     if survey_type is not None:
         types = [survey_type] if isinstance(survey_type, str) else list(survey_type)
         s = s[s["survey_type"].isin(types)]
@@ -451,7 +452,7 @@ def feedback_summary(surveys: pd.DataFrame, start, end, *, tickets: pd.DataFrame
         "low_scores": int(np.asarray(low, dtype=bool).sum()),
     }
     if tickets is not None and len(tickets):
-        t = _between(tickets, "opened_at", start, end)
+        t = rows_between(tickets, "opened_at", start, end)
         if "is_complaint" in t:
             t = t[t["is_complaint"].astype("boolean").fillna(False).astype(bool)]
         answered = t["first_response_at"].notna() if "first_response_at" in t else pd.Series(False, index=t.index)

@@ -20,7 +20,8 @@ import pandas as pd
 from scipy import stats
 
 from .estimate import MIN_N, Z95, Estimate, proportion
-from .value import _between, _bounds, _flag, _with_columns
+from .value import _flag, _with_columns
+from .data import window_bounds, rows_between
 
 __all__ = [
     "ticket_frame",
@@ -60,8 +61,8 @@ def ticket_frame(tickets: pd.DataFrame, start, end, *, sla_hours: float = 24.0, 
     """
     if sla_on not in ("resolution", "first_response"):
         raise ValueError("sla_on must be 'resolution' or 'first_response'")
-    _, hi = _bounds(start, end)
-    t = _with_columns(_between(tickets, "opened_at", start, end), _OPTIONAL).copy()
+    _, hi = window_bounds(start, end)
+    t = _with_columns(rows_between(tickets, "opened_at", start, end), _OPTIONAL).copy()
     hours = pd.Timedelta(hours=1)
     t["first_response_hours"] = (t["first_response_at"] - t["opened_at"]) / hours
     t["resolution_hours"] = (t["resolved_at"] - t["opened_at"]) / hours
@@ -185,11 +186,11 @@ def backlog(tickets: pd.DataFrame, end, *, since=None) -> int:
     >>> backlog(t, "2025-01-31")
     2
     """
-    _, hi = _bounds(end, end)
+    _, hi = window_bounds(end, end)
     t = _with_columns(tickets, {"resolved_at": "datetime64[ns]"})
     mask = t["opened_at"] < hi
     if since is not None:
-        mask &= t["opened_at"] >= _bounds(since, since)[0]
+        mask &= t["opened_at"] >= window_bounds(since, since)[0]
     open_ = t["resolved_at"].isna() | (t["resolved_at"] >= hi)
     return int((mask & open_).sum())
 

@@ -22,7 +22,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .data import CRMData, as_timestamp
+from .data import CRMData, as_timestamp, rows_between, window_bounds
 from .estimate import MIN_N, Estimate, mean
 from .sql import query
 
@@ -90,20 +90,6 @@ TIER_LABELS: dict[str, tuple[str, str]] = {
 
 
 # -- small helpers ------------------------------------------------------------
-def _bounds(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """``[start, end]`` in days as ``(start, end + 1 day)`` half-open bounds."""
-    lo = as_timestamp(start).normalize()
-    hi = as_timestamp(end).normalize() + pd.Timedelta(days=1)
-    if hi <= lo:
-        raise ValueError(f"window end {end} lies before start {start}")
-    return lo, hi
-
-
-def _between(df: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
-    """Rows of *df* whose *column* lies in the day window ``[start, end]``."""
-    lo, hi = _bounds(start, end)
-    col = df[column]
-    return df[(col >= lo) & (col < hi)]
 
 
 def _with_columns(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -169,7 +155,7 @@ def revenue_summary(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> float(r["revenue"]), int(r["orders"]), float(r["aov"]), float(r["revenue_per_customer"])
     (180.0, 3, 60.0, 90.0)
     """
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     ret = _flag(o["is_return"])
     gross = float(o.loc[~ret, "amount"].sum())
     returns = -float(o.loc[ret, "amount"].sum())
@@ -197,7 +183,7 @@ def aov(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     >>> aov(o, "2025-01-01", "2025-01-31").value
     20.0
     """
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     return mean(o.loc[~_flag(o["is_return"]), "amount"], min_n=min_n)
 
 
@@ -211,7 +197,7 @@ def monthly_revenue(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     DataFrame
         ``month`` (first day), ``revenue, orders, customers, aov``.
     """
-    o = _with_columns(_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp(), ret=_flag(o["is_return"]))
     buys = o[~o["ret"]]
     out = pd.DataFrame({
@@ -306,7 +292,7 @@ ORDER BY customer_id
 
 def customer_summary_sql(end, *, margin_rate: float | None = None, since=None, table: str = "orders") -> str:
     """The SQL behind :func:`customer_summary` (plain SQL over a table named *table*)."""
-    end_exclusive = _bounds(end, end)[1]
+    end_exclusive = window_bounds(end, end)[1]
     rate = "NULL" if margin_rate is None else repr(float(margin_rate))
     since_clause = "" if since is None else f"AND order_date >= {_ts_literal(as_timestamp(since).normalize())}"
     sql = _SUMMARY_SQL.format(rate=rate, end_exclusive=_ts_literal(end_exclusive), since_clause=since_clause)
@@ -376,7 +362,7 @@ def customer_summary(
 
 
 def _finish_summary(out: pd.DataFrame, end) -> pd.DataFrame:
-    end_exclusive = _bounds(end, end)[1]
+    end_exclusive = window_bounds(end, end)[1]
     out["frequency"] = out["frequency"].astype("int64")
     for c in ("r_score", "f_score", "m_score"):
         out[c] = out[c].astype("int64")
@@ -574,7 +560,7 @@ def lorenz_curve(values, points: int | None = 101) -> pd.DataFrame:
 # -- acquisition: CAC, CLV:CAC, payback -----------------------------------------
 def new_customers(customers: pd.DataFrame, start, end) -> pd.DataFrame:
     """Customers whose ``signup_date`` lies in ``[start, end]``."""
-    return _between(customers, "signup_date", start, end)
+    return rows_between(customers, "signup_date", start, end)
 
 
 ACQUISITION_CAMPAIGN_WORDS = ("acquisition", "acquire", "new customer", "拉新", "获客", "新客")
@@ -590,7 +576,7 @@ def _acquisition_campaigns(campaigns: pd.DataFrame | None, start, end, campaign_
         name = c["name"].astype("str").str.lower() if "name" in c else pd.Series("", index=c.index)
         c = c[name.apply(lambda s: any(w in s for w in ACQUISITION_CAMPAIGN_WORDS))]
     if "start_date" in c and c["start_date"].notna().any():
-        c = _between(c, "start_date", start, end)
+        c = rows_between(c, "start_date", start, end)
     return c
 
 
@@ -623,7 +609,7 @@ def acquisition_cost(
     rows = []
     acq = pd.DataFrame()
     if costs is not None and not costs.empty:
-        acq = _between(costs, "period_start", start, end)
+        acq = rows_between(costs, "period_start", start, end)
         acq = acq[acq["category"] == "acquisition"]
     if len(acq):
         ch = acq["channel"].astype("str").where(acq["channel"].notna(), "unassigned") if "channel" in acq else "unassigned"
@@ -742,10 +728,10 @@ def new_customer_monthly_margin(
     ``n`` = new customers.
     """
     new = new_customers(customers, start, end)[["customer_id", "signup_date"]]
-    _, hi = _bounds(start, end)
+    _, hi = window_bounds(start, end)
     if new.empty:
         return Estimate(float("nan"), n=0)
-    o = _with_columns(_between(orders, "order_date", start, end), {"gross_margin": "float64"})
+    o = _with_columns(rows_between(orders, "order_date", start, end), {"gross_margin": "float64"})
     o = o[o["customer_id"].isin(new["customer_id"])]
     o = o.assign(margin=_margin(o, margin_rate) if len(o) else pd.Series(dtype="float64"))
     o = o.merge(new, on="customer_id")

@@ -18,6 +18,7 @@ from .diagnostics import calibration_holdout_table, holdout_error, holdout_predi
 from .gamma_gamma import GammaGammaFitter, SpendFrequencyCorrelationWarning
 from .pareto_nbd import ParetoNBDFitter
 from .summary import calibration_and_holdout_data, summary_data_from_transaction_data
+from .workflow import PredictiveCLV, predictive_clv
 
 __all__ = [
     "summary_data_from_transaction_data",
@@ -31,6 +32,8 @@ __all__ = [
     "holdout_predictions",
     "holdout_error",
     "tracking_transactions",
+    "predictive_clv",
+    "PredictiveCLV",
     "diagnostics",
     "plotting",
     "simulate",
