@@ -113,7 +113,8 @@ def metric_frame(records: Sequence[Mapping[str, Any]] | pd.DataFrame | None = No
             frame[col] = False if col == "flagged" else None
     frame = frame[list(METRIC_COLUMNS)].copy()
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
-    frame["flagged"] = frame["flagged"].fillna(False).astype(bool)
+    frame["flagged"] = pd.Series([False if _nan(x) and not isinstance(x, bool) else bool(x) for x in frame["flagged"]],
+                                 index=frame.index, dtype=bool)
     return frame.reset_index(drop=True)
 
 
