@@ -199,6 +199,8 @@ class Report:
                     s = fmt_int(v)
                 elif isinstance(v, pd.Timestamp):
                     s = v.strftime("%Y-%m-%d")
+                elif isinstance(v, str):
+                    s = str(self.tr.code(v))  # canonical codes shown as words in the report language
                 else:
                     s = "–" if _missing(v) else str(v)
                 num = isinstance(v, (int, float, Estimate)) and not isinstance(v, bool)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "zh")
 
-__all__ = ["LANGUAGES", "Translator", "check_language", "DIMENSIONS"]
+__all__ = ["LANGUAGES", "Translator", "check_language", "DIMENSIONS", "code_labels"]
 
 # Display names of the evaluation dimensions (keys are used in metrics and weights).
 DIMENSIONS: dict[str, tuple[str, str]] = {
@@ -26,6 +26,30 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "maturity": ("Management maturity", "管理成熟度"),
     "summary": ("Composite evaluation", "综合评价"),
 }
+
+
+def code_labels() -> dict[str, tuple[str, str]]:
+    """Labels of canonical codes from ``crmkit/data/codes.yaml``: code -> (en, zh).
+
+    Codes are unique across families, except where two families agree on the
+    label, so one flat lookup serves every table a report shows.
+    """
+    global _CODES
+    if _CODES is None:
+        from pathlib import Path
+
+        import yaml
+
+        raw = yaml.safe_load((Path(__file__).with_name("data") / "codes.yaml").read_text(encoding="utf-8"))
+        flat: dict[str, tuple[str, str]] = {}
+        for family in raw.values():
+            for code, (en, zh) in family.items():
+                flat.setdefault(str(code), (str(en), str(zh)))
+        _CODES = flat
+    return _CODES
+
+
+_CODES: dict[str, tuple[str, str]] | None = None
 
 
 def check_language(language: str) -> str:
@@ -46,6 +70,8 @@ class Translator:
     '流失率'
     >>> Translator("en").dimension("loyalty")
     'Loyalty'
+    >>> tr.code("too_expensive"), tr.code("no such code")
+    ('价格太贵', 'no such code')
     """
 
     def __init__(self, language: str = "en"):
@@ -53,6 +79,14 @@ class Translator:
 
     def __call__(self, en: str, zh: str) -> str:
         return zh if self.language == "zh" else en
+
+    def code(self, value: object) -> object:
+        """Label of a canonical code (e.g. ``too_expensive`` -> 价格太贵); other values unchanged."""
+        if isinstance(value, str):
+            pair = code_labels().get(value)
+            if pair:
+                return self(*pair)
+        return value
 
     def dimension(self, key: str) -> str:
         en, zh = DIMENSIONS.get(key, (key, key))
