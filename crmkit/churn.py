@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .customer_base import _label, _orders_frame, _ts, customer_activity
-from .data import window_bounds, rows_between
+from .data import window_bounds
 from .estimate import MIN_N, Z95, Estimate, proportion
 from .loyalty import inter_purchase_days
 from .sql import query

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import yaml
 
@@ -19,6 +19,9 @@ from .errors import DataError
 from .ingest import IngestReport
 from .params import Parameters, load_params
 from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_demo_store", "demo_params", "read_manifest", "ingest_frames"]
 

@@ -36,10 +36,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmkit.errors import ConfigError
+from crmkit.yamlio import read_yaml
 from crmkit.weights_config import parameters_dir
 
 __all__ = [
@@ -320,16 +320,9 @@ def load_red_flags(path: str | os.PathLike | None = None) -> RedFlagRules:
         and the rule.
     """
     p = Path(path) if path not in (None, "") else default_red_flags_path()
-    if not p.is_file():
-        raise ConfigError(f"red-flag file {p} not found; give the path of a red-flag YAML or restore parameters/red_flags.yaml.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"red-flag file {p} is not valid YAML{at}: {getattr(exc, 'problem', exc)}.") from None
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"red-flag file {p} must be a mapping with a 'rules' list.")
+    data = read_yaml(p, "red-flag file",
+                     missing_hint="Give the path of a red-flag YAML or restore parameters/red_flags.yaml.",
+                     expect="a mapping with a 'rules' list")
     try:
         parsed = _RedFlagFile.model_validate(data)
     except ValidationError as exc:

@@ -41,11 +41,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from scipy import stats
 
 from .errors import ConfigError
+from .yamlio import read_yaml
 
 __all__ = [
     "Theme",
@@ -166,17 +166,7 @@ def _patterns(lexicon: Lexicon) -> tuple[re.Pattern, ...]:
 
 
 def _read_yaml(path: Path, what: str) -> dict:
-    if not path.is_file():
-        raise ConfigError(f"{what} file not found: {path}.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path} is not valid YAML{at}: {getattr(e, 'problem', e)}.") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path} must be a YAML mapping.")
-    return data
+    return read_yaml(path, f"{what} file")
 
 
 def _parse_lexicon(path: Path) -> _LexiconSpec:

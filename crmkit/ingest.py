@@ -9,9 +9,7 @@ transaction; ``crmkit validate`` prints the same report and writes nothing.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 

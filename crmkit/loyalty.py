@@ -21,7 +21,7 @@ from scipy import stats
 
 from .customer_base import _orders_frame, _previous, _ts, customer_activity
 from .data import window_bounds, rows_between
-from .estimate import MIN_N, Z95, Estimate, mean, proportion
+from .estimate import MIN_N, Estimate, mean, proportion
 from .sql import query
 
 __all__ = [

@@ -26,10 +26,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import MappingError
+from .yamlio import read_yaml
 from .tables import TABLE_NAMES, table as get_table
 
 __all__ = ["Mapping", "load_mapping", "identity_mapping"]
@@ -109,21 +109,8 @@ def load_mapping(path: str | os.PathLike, table: str | None = None) -> Mapping:
         names columns that the canonical table does not have.
     """
     p = Path(path)
-    if not p.is_file():
-        raise MappingError(f"Mapping file not found: {p}. Check the path given with --mapping.")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise MappingError(
-            f"Mapping file {p} is not valid YAML{where}: {getattr(e, 'problem', e)}. "
-            "Check indentation and quote headers that contain ':' or '#'."
-        ) from None
-    except UnicodeDecodeError:
-        raise MappingError(f"Mapping file {p} is not UTF-8 text; save it as UTF-8.") from None
-    if not isinstance(raw, dict):
-        raise MappingError(f"Mapping file {p} must be a YAML mapping with at least 'table:' and 'columns:'.")
+    raw = read_yaml(p, "mapping file", missing_hint="Check the path given with --mapping.",
+                    expect="a YAML mapping with at least 'table:' and 'columns:'", error=MappingError)
     if table is not None and "table" not in raw:
         raw["table"] = table
     try:

@@ -25,10 +25,10 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .yamlio import read_yaml
 from .params import period_bounds
 
 __all__ = [
@@ -191,16 +191,9 @@ def load_market(path: str | os.PathLike) -> MarketData:
         missing ``source``, invalid period labels or duplicated entries.
     """
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"Market file not found: {p}. Set the run parameter 'competitors' to a file laid out like parameters/market.yaml.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{p} is not valid YAML{at}: {getattr(e, 'problem', e)}.") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{p} must be a YAML mapping with keys market_size and competitors.")
+    data = read_yaml(p, "market file",
+                     missing_hint="Set the run parameter 'competitors' to a file laid out like parameters/market.yaml.",
+                     expect="a YAML mapping with keys market_size and competitors")
     try:
         mf = MarketFile(**data)
     except ValidationError as e:

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .yamlio import read_yaml
 
 __all__ = ["Parameters", "load_params", "NOTEBOOK_OPTIONS", "period_bounds"]
 
@@ -152,16 +152,7 @@ def load_params(path: str | os.PathLike | None = None, overrides: dict[str, Any]
     if path is not None:
         p = Path(path)
         where = str(p)
-        if not p.is_file():
-            raise ConfigError(f"Parameter file not found: {p}.")
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8-sig")) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            at = f" at line {mark.line + 1}" if mark else ""
-            raise ConfigError(f"{p} is not valid YAML{at}: {getattr(e, 'problem', e)}.") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"{p} must be a YAML mapping of parameter names to values.")
+        data = read_yaml(p, "parameter file", expect="a YAML mapping of parameter names to values")
         base = p.parent
     from_file = set(data)
     data.update(overrides or {})

@@ -18,7 +18,6 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import nbformat
 

@@ -20,16 +20,14 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import sys
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
-from .errors import ConfigError, ReportError
+from .errors import ConfigError
 from .params import Parameters
 
 __all__ = ["notebooks_dir", "list_notebooks", "ReportJob", "run_reports", "BatchResult", "execute_notebook_job"]

@@ -37,10 +37,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from crmkit.errors import ConfigError
+from crmkit.yamlio import read_yaml
 from crmkit.scoring import Scorecard, SensitivityResult, sensitivity
 from crmkit.weights_config import WeightsConfig, complete_indicator_weights, parameters_dir
 
@@ -172,16 +172,9 @@ def load_targets(path: str | os.PathLike | None = None) -> TargetsConfig:
         the message names the file and the indicator.
     """
     p = Path(path) if path not in (None, "") else default_targets_path()
-    if not p.is_file():
-        raise ConfigError(f"targets file {p} not found; give the path of a targets YAML or restore parameters/targets.yaml.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"targets file {p} is not valid YAML{at}: {getattr(exc, 'problem', exc)}.") from None
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"targets file {p} must be a mapping with an 'indicators' section.")
+    data = read_yaml(p, "targets file",
+                     missing_hint="Give the path of a targets YAML or restore parameters/targets.yaml.",
+                     expect="a mapping with an 'indicators' section")
     try:
         parsed = _TargetsFile.model_validate(data)
     except ValidationError as exc:
@@ -557,13 +550,9 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
         without text in both languages, or with repeated ids.
     """
     p = Path(path) if path not in (None, "") else parameters_dir() / "actions.yaml"
-    if not p.is_file():
-        raise ConfigError(f"rules file {p} not found.")
+    data = read_yaml(p, "rules file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig")) or {}
         parsed = _RulesFile.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"rules file {p} is not valid YAML: {getattr(exc, 'problem', exc)}.") from None
     except ValidationError as exc:
         lines = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
         raise ConfigError(f"rules file {p}: " + "; ".join(lines) + ".") from None

@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from crmkit.errors import ConfigError
+from crmkit.yamlio import read_yaml
 from crmkit.i18n import DIMENSIONS as _DIMENSION_LABELS
 from crmkit.scoring import AHPResult, ahp_weights, hierarchical_weights, manual_weights
 
@@ -336,14 +336,7 @@ def load_weights(spec: str | os.PathLike | Mapping[str, Any] | None = "default",
         return weights_from_mapping(spec)
     text = "default" if spec is None or str(spec).strip() == "" else str(spec)
     path = _resolve_path(text, base_dir)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read weights file {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"weights file {path} is not valid YAML{at}: {getattr(exc, 'problem', exc)}.") from None
+    data = read_yaml(path, "weights file", expect=None)
     return weights_from_mapping(data, name=path.stem, source=path)
 
 

@@ -6,12 +6,11 @@ row where relevant) and leave the store exactly as it was.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from crmkit.errors import ConfigError, DataError, MappingError
+from crmkit.errors import DataError, MappingError
 from crmkit.ingest import prepare
 from crmkit.store import Store
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import warnings
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
 from ..errors import ConfigError
+from ..yamlio import read_yaml
 from ._common import jobs_option, outputs_option, store_option
 
 
@@ -25,10 +25,7 @@ def collect_params(target: str, store: str | None):
     if path.is_dir():
         files = []
         for f in sorted(path.rglob("*.yaml")):
-            try:
-                d = yaml.safe_load(f.read_text(encoding="utf-8-sig"))
-            except yaml.YAMLError as e:
-                raise ConfigError(f"{f} is not valid YAML: {e}") from None
+            d = read_yaml(f, "parameter file", expect=None)
             if isinstance(d, dict) and "company" in d and "period" in d:
                 files.append(f)
         if not files:
@@ -36,10 +33,7 @@ def collect_params(target: str, store: str | None):
         return [load_params(f, override) for f in files]
     if not path.is_file():
         raise ConfigError(f"Batch file or folder not found: {path}.")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path} is not valid YAML: {e}") from None
+    spec = read_yaml(path, "batch file", expect=None) or {}
     if not isinstance(spec, dict) or not isinstance(spec.get("runs"), list) or not spec["runs"]:
         raise ConfigError(f"{path}: a batch file needs a non-empty 'runs:' list (and optional 'defaults:').")
     unknown = set(spec) - {"runs", "defaults"}

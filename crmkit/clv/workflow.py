@@ -527,7 +527,6 @@ def predictive_clv(
         return res
 
     # 1. calibration / holdout comparison
-    per_week = _PER_WEEK[freq]
     first = purchases["order_date"].min()
     span_weeks = (obs_end - first) / pd.Timedelta(weeks=1)
     hold_weeks = min(float(holdout_weeks), math.floor(span_weeks / 2))

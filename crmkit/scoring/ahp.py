@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from crmkit.errors import ConfigError
+from crmkit.yamlio import read_yaml
 
 __all__ = [
     "RANDOM_INDEX",
@@ -358,12 +358,7 @@ def load_ahp_matrix(source: str | os.PathLike[str]) -> pd.DataFrame:
         Validated square matrix; pass it to :func:`ahp_weights`.
     """
     path = Path(source)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read AHP matrix file {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"AHP matrix file {path} is not valid YAML: {exc}") from exc
+    data = read_yaml(path, "AHP matrix file", expect=None)
     if not isinstance(data, Mapping) or not data:
         raise ConfigError(f"AHP matrix file {path} must hold a mapping of judgements or 'labels' + 'matrix'.")
     labels = data.get("labels", data.get("criteria"))
