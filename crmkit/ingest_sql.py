@@ -304,9 +304,15 @@ def _open_parquet(con, path: Path) -> _Source:
 # --------------------------------------------------------------------------- SQL building
 
 
+_WS_END_RE = r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]$"
 _ISO_RE = r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?"
 _MACROS = [
-    f"CREATE OR REPLACE MACRO _pystrip(s) AS trim(s, {_lit(_WS)})",
+    # str.isspace() of a code point (what Python's str.strip() removes)
+    "CREATE OR REPLACE MACRO _isws(c) AS (c BETWEEN 9 AND 13 OR c BETWEEN 28 AND 32 OR c BETWEEN 8192 AND 8202 "
+    "OR c IN (133, 160, 5760, 8232, 8233, 8239, 8287, 12288))",
+    # trim() with a character set is slow: only call it when an end is whitespace
+    f"CREATE OR REPLACE MACRO _pystrip(s) AS CASE WHEN _isws(ord(s)) OR regexp_matches(s, {_regex(_WS_END_RE)}) "
+    f"THEN trim(s, {_lit(_WS)}) ELSE s END",
     # crmkit.coerce._as_text on a value already stripped
     "CREATE OR REPLACE MACRO _empty(s) AS CASE WHEN lower(s) IN ("
     + ", ".join(_lit(x) for x in sorted(_EMPTY)) + ") THEN NULL ELSE s END",
@@ -331,6 +337,16 @@ _MACROS = [
 ]
 
 
+def _let(value: str, var: str, body: str) -> str:
+    """*body* with *var* bound to *value*, evaluated once per row.
+
+    DuckDB inlines macros and subquery projections, so an expression used
+    several times by the next step would be computed several times; a
+    one-element ``list_transform`` binds it once.
+    """
+    return f"list_transform([{value}], lambda {var}: {body})[1]"
+
+
 def _format_regex(fmt: str) -> str | None:
     """Regex of the strings Python's strptime reads with *fmt*, or None when unsupported."""
     iso_like = re.fullmatch(r"[%YmdHMS\-: T]*", fmt) is not None
@@ -349,7 +365,7 @@ def _format_regex(fmt: str) -> str | None:
                 return None
             i += 2
             continue
-        if ch.isspace():
+        if ch.isspace() and ch != " ":
             return None
         out.append(re.escape(ch))
         i += 1
@@ -396,6 +412,11 @@ class _Col:
     residue: bool  # present values the fast path leaves NULL go to pandas
     prep: dict[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] | None = None
+
+    @property
+    def uses_text(self) -> bool:
+        t = _q("t_" + self.canon)
+        return t in self.value or (self.present is not None and t in self.present) or any(t in e for e in self.prep.values())
 
     @property
     def lower_fix(self) -> bool:
@@ -454,9 +475,8 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
                 value = (f"CASE WHEN regexp_full_match({tref}, {_regex(rx)}) THEN try_strptime({tref}, {_lit(m.date_format)}) END"
                          if rx else "CAST(NULL AS TIMESTAMP)")
             else:
-                nref = _q("d_" + canon)
-                prep[nref] = f"CASE WHEN regexp_full_match({tref}, {_regex(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
-                value = f"_iso({nref})"
+                norm = f"CASE WHEN regexp_full_match({tref}, {_regex(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
+                value = _let(norm, "_ld", "_iso(_ld)")
     elif kind in ("money", "number", "int"):
         scale = m.amount_scale if kind == "money" else 1.0
         mul = "" if scale == 1 else f" * {float(scale)!r}"
@@ -468,17 +488,24 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
         else:
             residue = True
             conv = "_num_dot" if m.decimal == "." else "_num_comma"
-            cref, uref = _q("c_" + canon), _q("u_" + canon)
-            # layer 2: without currency and surrounding space, only for values that are not plain numbers
             # plain numbers are read directly (with decimal commas, only those without a dot)
             plain = _PLAIN_RE if m.decimal == "." else r"[+-]?\d+([eE][+-]?\d+)?"
-            prep[cref] = f"CASE WHEN NOT regexp_full_match({tref}, {_regex(plain)}) THEN _cur({tref}) END"
-            unparen = f"CASE WHEN {cref} LIKE '(%)' THEN _pystrip({cref}[2:-2]) ELSE {cref} END"
+            unparen = "CASE WHEN _lc LIKE '(%)' THEN _pystrip(_lc[2:-2]) ELSE _lc END"
             if m.decimal == ",":
                 unparen = f"replace({unparen}, ' ', '')"
-            prep[uref] = unparen
-            value = (f"(CASE WHEN {cref} IS NULL THEN TRY_CAST({tref} AS DOUBLE) "
-                     f"WHEN {cref} LIKE '(%)' THEN -_plain({conv}({uref})) ELSE _plain({conv}({uref})) END){mul}")
+            number = _let(f"{conv}({_let(unparen, '_lu', '_lu')})", "_ly",
+                          f"CASE WHEN regexp_full_match(_ly, {_regex(_PLAIN_RE)}) THEN CAST(_ly AS DOUBLE) END")
+            cur = _let(f"replace(regexp_replace({tref}, {_regex(_CURRENCY_RE)}, '', 'g'), chr(160), ' ')", "_lr", "_pystrip(_lr)")
+            slow = _let(cur, "_lc", f"(CASE WHEN _lc LIKE '(%)' THEN -1.0 ELSE 1.0 END) * {number}")
+            fast = ""
+            if m.decimal == ".":
+                # the usual export forms: ¥1,234.50, -¥88.00, ¥-5, 1,234 (one symbol, grouped or plain digits)
+                body = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+                money_re = rf"[+-]?[¥￥$€£]?{body}|[¥￥$€£][+-]?{body}"
+                fast = (f"WHEN regexp_full_match({tref}, {_regex(money_re)}) "
+                        f"THEN CAST(translate({tref}, '¥￥$€£,', '') AS DOUBLE) ")
+            value = (f"(CASE WHEN regexp_full_match({tref}, {_regex(plain)}) THEN TRY_CAST({tref} AS DOUBLE) "
+                     f"{fast}ELSE {slow} END){mul}")
     elif kind == "bool":
         present = f"({tref} IS NOT NULL)"
         if typed_source and typ == "BOOLEAN":
@@ -527,7 +554,8 @@ def _stage(con, plan: _Plan) -> None:
         base = "SELECT " + ", ".join(f"{_q(r)} AS {_q(h)}" for h, r in zip(src.headers, src.reader_names)) + f" FROM {src.reader}"
     else:
         base = f"SELECT * FROM {src.reader}"
-    l1 = ", ".join([f"{c.text} AS {_q('t_' + c.canon)}" for c in plan.cols])
+    # text only where the typed value reads it (DuckDB does not prune unused projections here)
+    l1 = ", ".join([f"{c.text} AS {_q('t_' + c.canon)}" for c in plan.cols if c.uses_text])
     l2 = ", ".join([f"{e} AS {n}" for c in plan.cols for n, e in c.prep.items()])
     out = []
     if src.kind == "csv":
@@ -538,7 +566,7 @@ def _stage(con, plan: _Plan) -> None:
         out.append(f"{c.value} AS {_q('v_' + c.canon)}")
         if c.present is not None:
             out.append(f"{c.present} AS {_q('n_' + c.canon)}")
-    q = f"SELECT *, {l1} FROM ({base})"
+    q = f"SELECT *, {l1} FROM ({base})" if l1 else base
     if l2:
         q = f"SELECT *, {l2} FROM ({q})"
     con.execute(f"CREATE TABLE _stage AS SELECT {', '.join(out)} FROM ({q})")
