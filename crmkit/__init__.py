@@ -21,7 +21,7 @@ _LAZY_MODULES = (
     "store", "ingest", "mapping", "schemas", "tables", "coerce", "sql", "display", "i18n", "metrics",
     "plotting", "notebook", "params", "runner", "render", "demo", "customer_base", "satisfaction",
     "loyalty", "churn", "value", "service", "marketing", "channels", "cost", "maturity", "scoring", "clv",
-    "feedback", "index", "team", "market", "risk", "quality", "summary", "weights_config", "demo_store",
+    "feedback", "index", "team", "market", "risk", "quality", "summary", "weights_config", "demo_store", "due_diligence", "yamlio",
 )
 
 __all__ = ["__version__", "errors", "CRMData", "Estimate", "Store", *_LAZY_MODULES]

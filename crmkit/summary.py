@@ -208,16 +208,22 @@ _METRIC_COLUMNS = ["name", "value", "unit", "dimension", "n", "ci_low", "ci_high
 
 
 def read_metrics(folder: str | os.PathLike | None) -> pd.DataFrame:
-    """Headline metrics saved in *folder* (``*.metrics.json``), without the summary's own.
+    """Headline metrics the dimension reports saved in *folder* (``*.metrics.json``).
 
-    Returns an empty frame (with the metric columns) when the folder is
-    missing or empty.
+    Metrics of final-stage notebooks (numbered 90 and above: the summary and
+    due-diligence reports) are left out: they are derived from the others and
+    may run at the same time, so reading them would make the scorecard depend
+    on run order.  Returns an empty frame (with the metric columns) when the
+    folder is missing or empty.
     """
     from crmkit.metrics import load_all
+    from crmkit.runner import is_final
 
     if not folder or not Path(folder).is_dir():
         return pd.DataFrame(columns=_METRIC_COLUMNS)
-    frame = load_all(folder, exclude=[SUMMARY_NOTEBOOK])
+    final = [p.name.removesuffix(".metrics.json") for p in Path(folder).glob("*.metrics.json")
+             if is_final(p.name.removesuffix(".metrics.json"))]
+    frame = load_all(folder, exclude=[SUMMARY_NOTEBOOK, *final])
     if frame.empty:
         return pd.DataFrame(columns=_METRIC_COLUMNS)
     # the same name saved by two notebooks: keep the first (files are read in name order)

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 
 from crmkit import demo
 from crmkit.demo_store import ingest_frames
-from crmkit.params import load_params
+from crmkit.params import Parameters, load_params
 from crmkit.runner import run_reports
 
 pytestmark = pytest.mark.slow
@@ -146,7 +146,8 @@ def test_hostile_parameter_strings_are_inert(tmp_path, monkeypatch):
     evil2 = f"')\nimport pathlib; pathlib.Path(r'{marker}').touch()\n#"
     store = tmp_path / "crm.duckdb"
     duckdb.connect(str(store)).close()
-    params = [load_params(None, company="acme", period="2025Q4", store=str(store), weights=evil, targets=evil2)]
+    # built directly: load_params would (rightly) resolve 'targets' as a path
+    params = [Parameters(company="acme", period="2025Q4", store=str(store), weights=evil, targets=evil2)]
     result = run_reports(params, outputs=tmp_path / "out", jobs=1)
     assert [r["status"] for r in result.results] == ["ok"], result.results
     echoed = json.loads((tmp_path / "out" / "acme" / "2025Q4" / "echo.json").read_text())
