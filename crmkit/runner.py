@@ -95,6 +95,9 @@ def _declared(nb_path: Path, cache: dict[Path, set[str]]) -> set[str]:
     return cache[nb_path]
 
 
+_KERNEL_DIRS: list[str] = []  # private socket folders of this process's kernels, removed after each notebook
+
+
 def _make_ipc_manager():
     """A kernel manager using IPC sockets in a private folder (no TCP port races)."""
     from jupyter_client.manager import AsyncKernelManager
@@ -102,8 +105,18 @@ def _make_ipc_manager():
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kw: Any):
             kw.setdefault("transport", "ipc")
-            kw.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="crmkit-k-"), "kernel"))
+            if "ip" not in kw:
+                folder = tempfile.mkdtemp(prefix="crmkit-k-")
+                _KERNEL_DIRS.append(folder)
+                kw["ip"] = os.path.join(folder, "kernel")
             super().__init__(**kw)
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # The kernel's own log (e.g. the interrupt message papermill's
+            # shutdown provokes) goes to a file beside its sockets, not to the
+            # batch's terminal; errors of notebook code still reach the notebook.
+            kw.setdefault("stderr", open(os.path.join(os.path.dirname(self.ip), "kernel.log"), "ab"))
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return IPCKernelManager
 
@@ -140,6 +153,11 @@ def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
         error = f"{e.ename}: {e.evalue}" + (f" (cell {e.exec_count})" if e.exec_count else "")
     except Exception as e:  # timeouts (nbclient CellTimeoutError), dead kernels, start failures
         error = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+    finally:
+        import shutil
+
+        while _KERNEL_DIRS:
+            shutil.rmtree(_KERNEL_DIRS.pop(), ignore_errors=True)
     try:
         nb = nbformat.read(tmp_nb, as_version=4) if os.path.getsize(tmp_nb) > 0 else None
     except Exception:
