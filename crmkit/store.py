@@ -24,6 +24,8 @@ from .tables import TABLES, TABLE_NAMES, Table, table as get_table
 __all__ = ["Store", "default_store_path", "DEFAULT_MAX_REJECT_RATE"]
 
 DEFAULT_MAX_REJECT_RATE = 0.02
+LARGE_FILE_BYTES = 64 * 1024**2  # CSV/Parquet files from this size are ingested by DuckDB's own readers
+ENGINES = ("auto", "pandas", "sql")
 SQL_TYPES = {
     "id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "date": "TIMESTAMP",
     "money": "DOUBLE", "number": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN",
@@ -128,12 +130,17 @@ class Store:
         max_reject_rate: float = DEFAULT_MAX_REJECT_RATE,
         rejects_dir: str | os.PathLike | None = None,
         prepared: Prepared | None = None,
+        engine: str = "auto",
     ) -> IngestReport:
         """Validate *source* and load it as *table* of *company* in one transaction.
 
         ``mode="replace"`` swaps the company's table for the new rows;
         ``mode="append"`` adds them, replacing stored rows that have the same
-        primary key.  Rows failing validation go to a rejects CSV next to the
+        primary key.  ``engine="auto"`` reads CSV and Parquet files of
+        :data:`LARGE_FILE_BYTES` or more with DuckDB's own readers, mapping
+        and validating them in SQL (:func:`crmkit.ingest_sql.ingest_large`:
+        same rules, same report, bounded memory); ``"pandas"`` or ``"sql"``
+        force one path.  Rows failing validation go to a rejects CSV next to the
         store; if more than ``max_reject_rate`` of the rows are rejected the
         ingest fails and the store is left exactly as it was.
 
@@ -147,6 +154,13 @@ class Store:
             raise DataError(f"mode must be 'replace' or 'append', not {mode!r}.")
         if not company or not str(company).strip():
             raise DataError("A company id is required (--company).")
+        if engine not in ENGINES:
+            raise DataError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
+        if prepared is None and (engine == "sql" or (engine == "auto" and _is_large_file(source))):
+            from .ingest_sql import ingest_large
+
+            return ingest_large(self, source, table, company, mapping, mode=mode,
+                                max_reject_rate=max_reject_rate, rejects_dir=rejects_dir)
         t = get_table(table)
         started = dt.datetime.now()
         t0 = time.perf_counter()
@@ -304,6 +318,14 @@ class Store:
         if tc and name != "campaigns":
             return f'SELECT {what} FROM "{name}" WHERE company = ? AND ("{tc}" IS NULL OR "{tc}" < ?)', [company, end_excl]
         return f'SELECT {what} FROM "{name}" WHERE company = ?', [company]
+
+
+def _is_large_file(source) -> bool:
+    try:
+        p = Path(source)
+        return p.suffix.lower() in (".csv", ".txt", ".tsv", ".parquet", ".pq") and p.stat().st_size >= LARGE_FILE_BYTES
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def _canonical_types(df: pd.DataFrame, t: Table) -> pd.DataFrame:

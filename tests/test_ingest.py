@@ -258,3 +258,25 @@ def test_pandera_failure_cases_are_exposed(store, exports, tmp_path):
     e = _refused(store, DataError, "duplicate", src, "orders", "acme", exports["orders_map"])
     fc = e.failure_cases
     assert isinstance(fc, pd.DataFrame) and sorted(fc.loc[fc["rule"] == "field_uniqueness", "row"].astype(int)) == [1, 2]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "sql"])
+def test_both_engines_load_the_same_rows(store, exports, engine):
+    rep = store.ingest(exports["orders"], "orders", "acme", exports["orders_map"], engine=engine)
+    assert rep.rows_loaded == 5 and rep.written
+    assert _amounts(store) == EXPECTED_AMOUNTS
+    assert store.ingest_log("acme")["table"].tolist() == ["customers", "orders"]
+
+
+def test_auto_engine_picks_sql_for_large_files(store, exports, monkeypatch):
+    import crmkit.ingest_sql as ingest_sql
+    import crmkit.store as store_module
+
+    called = []
+    real = ingest_sql.ingest_large
+    monkeypatch.setattr(ingest_sql, "ingest_large", lambda *a, **k: called.append(a[1]) or real(*a, **k))
+    store.ingest(exports["orders"], "orders", "acme", exports["orders_map"])
+    assert called == []  # small file: pandas path
+    monkeypatch.setattr(store_module, "LARGE_FILE_BYTES", 10)
+    store.ingest(exports["orders"], "orders", "acme", exports["orders_map"])
+    assert called == [exports["orders"]] and _amounts(store) == EXPECTED_AMOUNTS

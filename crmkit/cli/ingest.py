@@ -18,8 +18,10 @@ from ._common import store_option
 @click.option("--source-table", help="Table to read when SOURCE is a database URL.")
 @click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=None,
               help="Largest share of rejected rows that still loads the rest [default: 0.02].")
+@click.option("--engine", type=click.Choice(["auto", "pandas", "sql"]), default="auto", show_default=True,
+              help="auto: DuckDB's own readers (SQL validation) for CSV/Parquet files of 64 MB or more.")
 @store_option
-def command(source, table, company, mapping, mode, query, source_table, max_reject_rate, store):
+def command(source, table, company, mapping, mode, query, source_table, max_reject_rate, engine, store):
     """Validate SOURCE (CSV, Excel, Parquet or a database URL) and load it as TABLE of COMPANY.
 
     Rows that fail validation are written with their reasons to a rejects CSV
@@ -35,7 +37,7 @@ def command(source, table, company, mapping, mode, query, source_table, max_reje
     st = Store(store)
     report = st.ingest(
         source, table=table, company=company, mapping=m, mode=mode,
-        max_reject_rate=DEFAULT_MAX_REJECT_RATE if max_reject_rate is None else max_reject_rate,
+        max_reject_rate=DEFAULT_MAX_REJECT_RATE if max_reject_rate is None else max_reject_rate, engine=engine,
     )
     click.echo(str(report))
     click.echo(f"Store: {st.path}")
