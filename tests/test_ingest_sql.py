@@ -372,6 +372,8 @@ def test_property_same_rows_values_and_reasons(tmp_path_factory, frame, fmt, dec
         src = tmp / "orders.parquet"
         frame.to_parquet(src, index=False)
     else:
+        if fmt == "gbk":  # GBK has the full-width yuan sign only, as Chinese Windows exports write it
+            frame = frame.replace("¥", "￥", regex=True)
         src = write_csv(frame, tmp / "orders.csv", fmt)
     steps = [(customers, "customers", "acme", cmap, {}), (src, "orders", "acme", omap, {"max_reject_rate": 1.0})]
     assert_same(tmp, steps, check_unchanged=False)
