@@ -669,18 +669,25 @@ class ChurnWarningModel:
             raise ValueError("the training window has only one outcome; choose a longer window")
         X = self._matrix(frame, fitting=True)
         names = ["const", *self.features]
+        # Features without variation (e.g. service features of a company that supplied no
+        # tickets) carry no information and make the Hessian singular: they get coefficient 0.
+        varying = np.r_[True, (X[:, 1:].std(axis=0) > 0)]
+        self.dropped_ = [n for n, keep in zip(names, varying) if not keep]
+        Xv = X[:, varying]
+        params, se, pv = np.zeros(len(names)), np.full(len(names), np.nan), np.full(len(names), np.nan)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence problems are handled below, not printed into reports
             try:
-                res = sm.Logit(y, X).fit(disp=0, maxiter=200)
+                res = sm.Logit(y, Xv).fit(disp=0, maxiter=200)
                 if not (res.mle_retvals.get("converged", True) and np.all(np.isfinite(res.params))
                         and np.all(np.isfinite(res.bse))):
                     raise np.linalg.LinAlgError("maximum likelihood did not converge")
-                se, pv, self.converged_ = np.asarray(res.bse), np.asarray(res.pvalues), True
+                se[varying], pv[varying], self.converged_ = np.asarray(res.bse), np.asarray(res.pvalues), True
             except Exception:  # perfect separation, singular Hessian or no convergence
-                res = sm.Logit(y, X).fit_regularized(alpha=1e-2, disp=0)
-                se, pv, self.converged_ = np.full(len(names), np.nan), np.full(len(names), np.nan), False
-        self.params_ = pd.Series(np.asarray(res.params), index=names)
+                res = sm.Logit(y, Xv).fit_regularized(alpha=1e-2, disp=0)
+                self.converged_ = False
+        params[varying] = np.asarray(res.params)
+        self.params_ = pd.Series(params, index=names)
         self.summary_ = pd.DataFrame({"feature": names, "coef": self.params_.to_numpy(), "se": se,
                                       "odds_ratio": np.exp(self.params_.to_numpy()), "p_value": pv})
         self.n_ = int(len(y))

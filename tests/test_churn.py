@@ -196,3 +196,16 @@ def test_separable_training_data_falls_back_to_regularised_fit():
     assert m.evaluate(df)["auc"] == 1.0
     with pytest.raises(ValueError):
         churn.ChurnWarningModel(features=["x"]).fit(df.assign(churned=0))
+
+
+def test_warning_model_ignores_features_without_variation():
+    """A company with no tickets has constant service features: the fit must still work."""
+    from crmkit.churn import ChurnWarningModel
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"x": rng.normal(size=500), "tickets": 0.0, "complaints": 0.0})
+    df["churned"] = (rng.random(500) < 1 / (1 + np.exp(-2 * df["x"]))).astype(int)
+    m = ChurnWarningModel(features=["x", "tickets", "complaints"], log_features=[]).fit(df)
+    assert m.converged_ and m.dropped_ == ["tickets", "complaints"]
+    assert m.params_["tickets"] == 0 and m.params_["complaints"] == 0 and m.params_["x"] > 1
+    assert m.evaluate(df)["auc"] > 0.75
