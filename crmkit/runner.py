@@ -121,6 +121,20 @@ def _make_ipc_manager():
     return IPCKernelManager
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "CRMKIT_THREADS")
+
+
+def _single_threaded_worker() -> None:
+    """Pool initializer for parallel batches: one thread per kernel.
+
+    With one worker per core, numpy's BLAS and DuckDB starting a thread per
+    core inside every kernel would oversubscribe the machine; kernels inherit
+    these variables from the worker.
+    """
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+
+
 def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
     """Execute and render one notebook; never raises for notebook failures.
 
@@ -351,7 +365,10 @@ def run_reports(
 
     ctx = mp.get_context("spawn")
     workers = max(1, min(jobs, total or 1))
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # longest first (durations of the previous run), so the batch does not end on one long notebook
+    first_wave.sort(key=lambda ij: -float((plans[ij[0]][1].previous(ij[1].name) or {}).get("seconds") or 0))
+    init = _single_threaded_worker if workers > 1 else None
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init) as pool:
         futures: dict[cf.Future, tuple[int, ReportJob]] = {}
 
         def submit(i: int, job: ReportJob) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import os
+
 import duckdb
 import pandas as pd
 
@@ -28,7 +30,7 @@ def query(sql: str, params: list[Any] | dict[str, Any] | None = None, /, **frame
     """
     con = duckdb.connect()
     try:
-        con.execute("SET threads TO 2")
+        con.execute(f"SET threads TO {int(os.environ.get('CRMKIT_THREADS') or 2)}")
         for name, frame in frames.items():
             con.register(name, frame)
         return con.execute(sql, params).df() if params is not None else con.execute(sql).df()

@@ -87,6 +87,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(self.path), read_only=ro)
+            if os.environ.get("CRMKIT_THREADS"):
+                con.execute(f"SET threads TO {int(os.environ['CRMKIT_THREADS'])}")
         except duckdb.IOException as e:
             first = str(e).splitlines()[0]
             hint = " Another process is writing to it; wait for it to finish." if "lock" in first.lower() else ""
