@@ -49,15 +49,14 @@ from typing import Any, Callable, Iterator
 import duckdb
 import pandas as pd
 
-from . import __version__
 from .coerce import FALSE_VALUES, TRUE_VALUES, _EMPTY, _parse_number, coerce_bools, coerce_dates
-from .errors import DataError, MappingError
+from .errors import DataError
 from .ingest import FK_REQUIRED, IngestReport, _apply_mapping, resolve_mapping
 from .mapping import Mapping
 from .schemas import DEFAULT_SCALE, RULES
 from .sources import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, RawSource, _sniff_delimiter, is_sql_url
-from .store import DEFAULT_MAX_REJECT_RATE, LOG_DDL, Store
-from .tables import TABLES, Table, table as get_table
+from .store import DEFAULT_MAX_REJECT_RATE, Store
+from .tables import Table, table as get_table
 
 __all__ = ["ingest_large", "DEFAULT_MEMORY_LIMIT", "ProgressCallback"]
 
@@ -1039,22 +1038,7 @@ def _write(store: Store, plan: _Plan, report: IngestReport, company: str, mode: 
         con.execute(f"ATTACH {_lit(str(stage_path))} AS _stg (READ_ONLY)")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(LOG_DDL)
-            Store._ensure_table(con, t, pd.DataFrame(columns=names))
-            if mode == "replace":
-                con.execute(f'DELETE FROM "{t.name}" WHERE company = ?', [company])
-            elif t.primary_key:
-                keys = ", ".join(_q(k) for k in t.primary_key)
-                con.execute(
-                    f'DELETE FROM "{t.name}" WHERE company = ? AND ({keys}) IN (SELECT ({keys}) FROM ({clean}))', [company]
-                )
-            con.execute(f'INSERT INTO "{t.name}" BY NAME SELECT ? AS company, * FROM ({clean})', [company])
-            next_id = con.execute("select coalesce(max(id), 0) + 1 from _ingest_log").fetchone()[0]
-            con.execute(
-                "INSERT INTO _ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [next_id, company, t.name, report.source, report.sha256, mode, report.rows_in, report.rows_loaded,
-                 report.rows_rejected, report.rejects_file, started, dt.datetime.now(), __version__, plan.m.path],
-            )
+            Store._write_rows(con, t, company, f"({clean})", names, mode, report, started, plan.m.path)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

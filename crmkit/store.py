@@ -187,24 +187,9 @@ class Store:
         with self.connect(read_only=False) as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(LOG_DDL)
-                self._ensure_table(con, t, clean)
                 con.register("_incoming", clean)
-                if mode == "replace":
-                    con.execute(f'DELETE FROM "{table}" WHERE company = ?', [company])
-                elif t.primary_key:
-                    keys = ", ".join(f'"{k}"' for k in t.primary_key)
-                    con.execute(
-                        f'DELETE FROM "{table}" WHERE company = ? AND ({keys}) IN (SELECT ({keys}) FROM _incoming)', [company]
-                    )
-                con.execute(f'INSERT INTO "{table}" BY NAME SELECT ? AS company, * FROM _incoming', [company])
-                next_id = con.execute("select coalesce(max(id), 0) + 1 from _ingest_log").fetchone()[0]
-                con.execute(
-                    "INSERT INTO _ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [next_id, company, table, report.source, report.sha256, mode, report.rows_in, report.rows_loaded,
-                     report.rows_rejected, report.rejects_file, started, dt.datetime.now(), __version__,
-                     prepared.mapping.path],
-                )
+                self._write_rows(con, t, company, "_incoming", list(clean.columns), mode, report, started,
+                                 prepared.mapping.path)
                 con.unregister("_incoming")
                 con.execute("COMMIT")
             except BaseException:
@@ -213,6 +198,31 @@ class Store:
         report.written = True
         report.seconds = time.perf_counter() - t0
         return report
+
+    @staticmethod
+    def _write_rows(con, t: Table, company: str, relation: str, columns: list[str], mode: str,
+                    report: IngestReport, started: dt.datetime, mapping_path: str | None) -> None:
+        """Inside the caller's transaction: swap or upsert the rows of *relation*, then log the ingest.
+
+        Shared by the pandas path (a registered frame) and the SQL path
+        (:mod:`crmkit.ingest_sql`, a staged relation), so both write the same way.
+        """
+        con.execute(LOG_DDL)
+        Store._ensure_table(con, t, pd.DataFrame(columns=columns))
+        if mode == "replace":
+            con.execute(f'DELETE FROM "{t.name}" WHERE company = ?', [company])
+        elif t.primary_key:
+            keys = ", ".join(f'"{k}"' for k in t.primary_key)
+            con.execute(
+                f'DELETE FROM "{t.name}" WHERE company = ? AND ({keys}) IN (SELECT ({keys}) FROM {relation})', [company]
+            )
+        con.execute(f'INSERT INTO "{t.name}" BY NAME SELECT ? AS company, * FROM {relation}', [company])
+        next_id = con.execute("select coalesce(max(id), 0) + 1 from _ingest_log").fetchone()[0]
+        con.execute(
+            "INSERT INTO _ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [next_id, company, t.name, report.source, report.sha256, mode, report.rows_in, report.rows_loaded,
+             report.rows_rejected, report.rejects_file, started, dt.datetime.now(), __version__, mapping_path],
+        )
 
     def _write_rejects(self, prepared: Prepared, company: str, table: str, when: dt.datetime, rejects_dir) -> Path:
         d = Path(rejects_dir) if rejects_dir else self.path.parent / "rejects"
