@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from ._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
+from ._base import ArrayLike, Groups, RFMFitter, _as_float, _wrap, groups_of
 
 __all__ = ["ParetoNBDFitter"]
 
@@ -53,17 +53,31 @@ def _log_hyp_term(a: np.ndarray, b: Any, z: np.ndarray) -> np.ndarray:
     return direct
 
 
-def _log_A0(r: float, alpha: float, s: float, beta: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """log A_0 (note 009 eq. 19-20); -inf when t_x == T."""
+def _log_term(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """One of the two terms of log A_0: log 2F1(...; (|α-β|)/(max+t)) - (r+s+x) log(max+t)."""
     if alpha >= beta:
         big, b2 = alpha, s + 1.0 + 0.0 * x
     else:
         big, b2 = beta, r + x
-    diff = abs(alpha - beta)
     rsx = r + s + x
-    q1, q2 = big + tx, big + T
-    l1 = _log_hyp_term(rsx, b2, diff / q1) - rsx * np.log(q1)
-    l2 = _log_hyp_term(rsx, b2, diff / q2) - rsx * np.log(q2)
+    q = big + t
+    return _log_hyp_term(rsx, b2, abs(alpha - beta) / q) - rsx * np.log(q)
+
+
+def _log_A0(r: float, alpha: float, s: float, beta: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """log A_0 (note 009 eq. 19-20); -inf when t_x == T.
+
+    For 1-D histories the two hypergeometric terms are evaluated once per
+    distinct (x, t_x) and (x, T) pair, which are far fewer than the customers
+    (and than the distinct triples) in real data.
+    """
+    if np.ndim(x) == 1 and np.ndim(tx) == 1 and np.ndim(T) == 1 and x.shape == tx.shape == T.shape and x.size > 256:
+        G = Groups(x, tx, T)
+        l1 = _log_term(r, alpha, s, beta, x[G.xtx_f], tx[G.xtx_f])[G.xtx_i]
+        l2 = _log_term(r, alpha, s, beta, x[G.xT_f], T[G.xT_f])[G.xT_i]
+    else:
+        l1 = _log_term(r, alpha, s, beta, x, tx)
+        l2 = _log_term(r, alpha, s, beta, x, T)
     with np.errstate(divide="ignore", invalid="ignore"):
         return l1 + np.log(-np.expm1(np.minimum(l2 - l1, 0.0)))
 
@@ -75,17 +89,6 @@ def _pnbd_terms(p: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> 
     alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     died = np.log(s) - np.log(r + s + x) + _log_A0(r, alpha, s, beta, x, tx, T)
     return A1, alive, died
-
-
-def _log_term(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """One of the two terms of log A_0: log 2F1(...; (|α-β|)/(max+t)) - (r+s+x) log(max+t)."""
-    if alpha >= beta:
-        big, b2 = alpha, s + 1.0 + 0.0 * x
-    else:
-        big, b2 = beta, r + x
-    rsx = r + s + x
-    q = big + t
-    return _log_hyp_term(rsx, b2, abs(alpha - beta) / q) - rsx * np.log(q)
 
 
 def _pnbd_ll(p: np.ndarray, data: tuple) -> np.ndarray:

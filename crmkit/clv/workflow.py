@@ -324,12 +324,17 @@ def _prepare(orders: pd.DataFrame, end: pd.Timestamp, margin_rate: float | None)
     return purchases, o, info
 
 
-def _fit_transaction(key: str, x: pd.Series, tx: pd.Series, T: pd.Series) -> tuple[Any, float]:
-    """Fit model *key*, retrying with a small L2 penalty when the plain fit fails."""
+def _fit_transaction(key: str, x: pd.Series, tx: pd.Series, T: pd.Series, initial: Any = None) -> tuple[Any, float]:
+    """Fit model *key*, retrying with a small L2 penalty when the plain fit fails.
+
+    *initial* (a fitted model of the same kind, e.g. the calibration-period fit)
+    gives the optimiser its first starting point; the default starts follow.
+    """
     last: ModelError | None = None
+    start = None if initial is None else initial.params_.to_numpy()
     for pen in _PENALTIES:
         try:
-            return MODELS[key](penalizer_coef=pen).fit(x, tx, T), pen
+            return MODELS[key](penalizer_coef=pen).fit(x, tx, T, initial_params=start), pen
         except ModelError as exc:
             last = exc
     assert last is not None
@@ -591,7 +596,8 @@ def predictive_clv(
     failures = []
     for key in chosen:
         try:
-            res.transaction_model, res.penalizer[key] = _fit_transaction(key, rfm["frequency"], rfm["recency"], rfm["T"])
+            res.transaction_model, res.penalizer[key] = _fit_transaction(key, rfm["frequency"], rfm["recency"], rfm["T"],
+                                                                         initial=fitted_cal.get(key))
             res.model, res.model_label = key, MODEL_LABELS[key]
             break
         except ModelError as exc:
