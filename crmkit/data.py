@@ -60,9 +60,18 @@ def window_bounds(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     return lo, hi
 
 
-def rows_between(df: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
-    """Rows of *df* whose *column* lies in the day window ``[start, end]`` (both days included)."""
+def rows_between(df, column: str, start, end, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of *df* whose *column* lies in the day window ``[start, end]`` (both days included).
+
+    *df* may also be a :class:`crmkit.sql.StoreTable`: then only the rows of
+    the window, and only *columns* when given (those the caller uses), are
+    read from the store, as a frame.  For a frame *columns* is ignored.
+    """
     lo, hi = window_bounds(start, end)
+    if not isinstance(df, pd.DataFrame) and hasattr(df, "frame"):
+        c = '"' + column.replace('"', '""') + '"'
+        return df.frame(f"{c} >= TIMESTAMP '{lo:%Y-%m-%d %H:%M:%S}' AND {c} < TIMESTAMP '{hi:%Y-%m-%d %H:%M:%S}'",
+                        columns=columns)
     col = df[column]
     return df[(col >= lo) & (col < hi)]
 
@@ -132,14 +141,63 @@ class CRMData:
             return self.row_counts[name] > 0
         return len(self.tables.get(name, ())) > 0
 
+    def source(self, name: str):
+        """Table *name* as SQL reads it: a :class:`~crmkit.sql.StoreTable` when the data came from a store, else the frame.
+
+        Functions that aggregate with :func:`crmkit.sql.query` accept either, so
+        passing ``data.source("orders")`` instead of ``data.orders`` runs the
+        aggregation inside the store and never loads the rows into pandas.
+        """
+        if name not in TABLES:
+            raise KeyError(name)
+        if self.store_path is not None and self.row_counts is not None:
+            from .sql import StoreTable
+
+            if self.row_counts.get(name, 0) > 0:
+                return StoreTable(self.store_path, name, self.company, self.end_exclusive)
+            return empty_table(name)
+        return self.tables[name]
+
+    def sql(self, sql: str, params=None, /, **extra) -> pd.DataFrame:
+        """Run *sql* with every canonical table of this company visible by its name.
+
+        Each table holds the rows up to :attr:`end` (as the loaded frames do);
+        it is read inside the store when the data came from one, so counting
+        or aggregating ten million orders needs no more memory than the
+        result. *extra* adds frames or relations under other names.
+
+        Examples
+        --------
+        >>> d = CRMData("x", "2025-01-01", "2025-03-31", {"orders": pd.DataFrame({
+        ...     "order_id": ["a", "b"], "customer_id": ["1", "1"],
+        ...     "order_date": pd.to_datetime(["2024-12-30", "2025-02-01"]), "amount": [1.0, 2.0]})})
+        >>> r = d.sql("select count(*) as n, sum(amount) as total from orders").iloc[0]
+        >>> int(r["n"]), float(r["total"])
+        (2, 3.0)
+        """
+        from .sql import query
+
+        rels = {name: self.source(name) for name in TABLE_NAMES}
+        rels.update(extra)
+        return query(sql, params, **rels)
+
+    def count(self, name: str) -> int:
+        """Rows of table *name* up to :attr:`end`, without loading it."""
+        if self.row_counts is not None and name in self.row_counts and name not in self.tables:
+            return int(self.row_counts[name])
+        return len(self.tables[name])
+
     def window(self, name: str, start=None, end=None) -> pd.DataFrame:
         """Rows of table *name* whose time column lies in ``[start, end]`` (days, inclusive)."""
-        df = self.tables[name]
         col = TABLES[name].time_column
-        if col is None or df.empty:
-            return df
         lo = self.start if start is None else as_timestamp(start).normalize()
         hi = (self.end if end is None else as_timestamp(end).normalize()) + pd.Timedelta(days=1)
+        if name not in self.tables and self.store_path is not None and col is not None:
+            # not loaded: read only the window's rows from the store
+            return rows_between(self.source(name), col, lo, hi - pd.Timedelta(days=1))
+        df = self.tables[name]
+        if col is None or df.empty:
+            return df
         return df[(df[col] >= lo) & (df[col] < hi)]
 
     def previous_window(self, kind: str = "period") -> tuple[pd.Timestamp, pd.Timestamp]:

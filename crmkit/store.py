@@ -19,6 +19,7 @@ from .data import CRMData, LazyTables, as_timestamp, empty_table
 from .errors import DataError
 from .ingest import IngestReport, Prepared, prepare
 from .mapping import Mapping
+from .sql import fetch_frame
 from .tables import TABLES, TABLE_NAMES, Table, table as get_table
 
 __all__ = ["Store", "default_store_path", "DEFAULT_MAX_REJECT_RATE"]
@@ -315,8 +316,7 @@ class Store:
             if counts.get(name, 0) == 0:
                 return empty_table(name)
             with self.connect(read_only=True) as con:
-                df = con.execute(*self._select(name, company, end_excl, "* EXCLUDE (company)")).df()
-            return _canonical_types(df, TABLES[name])
+                return fetch_frame(con, *self._select(name, company, end_excl, "* EXCLUDE (company)"), table=TABLES[name])
 
         lazy = LazyTables(load_table)
         for name in tables or ():
@@ -338,14 +338,3 @@ def _is_large_file(source) -> bool:
         return p.suffix.lower() in (".csv", ".txt", ".tsv", ".parquet", ".pq") and p.stat().st_size >= LARGE_FILE_BYTES
     except (OSError, TypeError, ValueError):
         return False
-
-
-def _canonical_types(df: pd.DataFrame, t: Table) -> pd.DataFrame:
-    for c in df.columns:
-        kind = t.column(c).kind
-        want = canonical_dtype(kind)
-        try:
-            df[c] = df[c].astype(want)
-        except (TypeError, ValueError):
-            pass
-    return df
