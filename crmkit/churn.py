@@ -215,7 +215,7 @@ def main_channel(orders: pd.DataFrame, end) -> pd.Series:
         f"""SELECT customer_id, channel FROM (
               SELECT customer_id, channel, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY COUNT(*) DESC, channel) AS r
               FROM o WHERE NOT is_return AND order_date < {_ts(hi)} AND channel IS NOT NULL GROUP BY customer_id, channel
-            ) WHERE r = 1""",
+            ) WHERE r = 1 ORDER BY customer_id""",
         o=o,
     )
     return r.set_index("customer_id")["channel"]
@@ -435,7 +435,7 @@ def trailing_revenue(orders: pd.DataFrame, at, *, days: int = 365) -> pd.Series:
     _, hi = window_bounds(at, at)
     lo = hi - pd.Timedelta(days=days)
     r = query(f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
-              "GROUP BY customer_id", o=_orders_frame(orders))
+              "GROUP BY customer_id ORDER BY customer_id", o=_orders_frame(orders))
     return r.set_index("customer_id")["revenue"].astype("float64")
 
 
@@ -483,6 +483,7 @@ SELECT customer_id,
 FROM o WHERE order_date < {asof}
 GROUP BY customer_id
 HAVING COUNT(*) FILTER (WHERE NOT is_return) > 0
+ORDER BY customer_id
 """
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from .data import CRMData, as_timestamp, rows_between, window_bounds
 from .estimate import MIN_N, Estimate, proportion
-from .sql import query
+from .sql import StoreTable, query
 
 __all__ = [
     "SEGMENT_DIMENSIONS",
@@ -71,14 +71,23 @@ def _ts(ts: pd.Timestamp) -> str:
     return f"TIMESTAMP '{pd.Timestamp(ts):%Y-%m-%d %H:%M:%S}'"
 
 
-def _orders_frame(orders: pd.DataFrame) -> pd.DataFrame:
-    """Minimal, typed order columns for SQL: customer_id, order_date, amount, is_return."""
+def _orders_frame(orders):
+    """Minimal, typed order columns for SQL: customer_id, order_date, amount, is_return, channel.
+
+    A :class:`crmkit.sql.StoreTable` stays in the store: the same columns are
+    expressed in SQL, so the aggregation runs where the rows are.
+    """
+    if isinstance(orders, StoreTable):
+        return orders.project({"customer_id": "CAST(customer_id AS VARCHAR)", "order_date": "CAST(order_date AS TIMESTAMP)",
+                               "amount": "CAST(amount AS DOUBLE)", "is_return": "coalesce(is_return, false)",
+                               "channel": "CAST(channel AS VARCHAR)"})
     o = orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "channel") if c in orders]]
     ret = o["is_return"].astype("boolean").fillna(False).astype(bool) if "is_return" in o else False
     return pd.DataFrame({
         "customer_id": o["customer_id"].astype("str"),
         "order_date": pd.to_datetime(o["order_date"]).astype("datetime64[us]"),
-        "amount": pd.to_numeric(o["amount"], errors="coerce").astype("float64"),
+        "amount": (pd.to_numeric(o["amount"], errors="coerce").astype("float64") if "amount" in o
+                   else pd.Series(np.nan, index=o.index, dtype="float64")),
         "is_return": pd.Series(ret, index=o.index, dtype=bool),
         "channel": o["channel"].astype("str") if "channel" in o else pd.Series(None, index=o.index, dtype="str"),
     })

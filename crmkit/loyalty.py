@@ -188,7 +188,7 @@ def inter_purchase_time(orders: pd.DataFrame, start, end, q: float = 0.5, *, min
 # -- retention -------------------------------------------------------------------------
 def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
     """Ids of customers with a non-return order in ``[start, end]``."""
-    o = rows_between(orders, "order_date", start, end)
+    o = rows_between(orders, "order_date", start, end, columns=["customer_id", "is_return"])
     if "is_return" in o:
         o = o[~o["is_return"].astype("boolean").fillna(False).astype(bool)]
     return set(o["customer_id"].astype("str"))

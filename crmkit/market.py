@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .data import rows_between
 from .errors import ConfigError
 from .yamlio import read_yaml
 from .params import period_bounds
@@ -228,10 +229,10 @@ def period_revenue(orders: pd.DataFrame, periods: list[str] | pd.Series) -> pd.D
     rows = []
     for period in list(dict.fromkeys(map(str, periods))):
         first, last = period_bounds(period)
-        lo, hi = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
-        m = (orders["order_date"] >= lo) & (orders["order_date"] < hi)
+        lo = pd.Timestamp(first)
+        amounts = rows_between(orders, "order_date", first, last)["amount"]
         rows.append({"period": period, "start": lo, "end": pd.Timestamp(last),
-                     "revenue": float(pd.to_numeric(orders.loc[m, "amount"], errors="coerce").sum())})
+                     "revenue": float(pd.to_numeric(amounts, errors="coerce").sum())})
     return pd.DataFrame(rows, columns=["period", "start", "end", "revenue"])
 
 

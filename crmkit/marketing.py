@@ -142,6 +142,16 @@ def attributed_orders(
         is_return, attribution`` (only campaigns in *campaign_ids* when given).
     """
     _, hi = window_bounds(end, end)
+    if not isinstance(orders, pd.DataFrame) and hasattr(orders, "frame"):
+        # a table in the store: read only orders that can be attributed (a campaign code, or after the first touch)
+        first_touch = None
+        if interactions is not None and len(interactions) and attribution_window_days > 0 and "campaign_id" in interactions:
+            first_touch = interactions.loc[interactions["campaign_id"].notna(), "occurred_at"].min()
+        can = "campaign_id IS NOT NULL" + (f" OR order_date >= TIMESTAMP '{first_touch:%Y-%m-%d %H:%M:%S}'"
+                                           if first_touch is not None and pd.notna(first_touch) else "")
+        orders = orders.frame(f"order_date < TIMESTAMP '{hi:%Y-%m-%d %H:%M:%S}' AND ({can})",
+                              columns=["order_id", "customer_id", "order_date", "amount", "campaign_id", "is_return",
+                                       "gross_margin"])
     o = _with_columns(orders[orders["order_date"] < hi], {"campaign_id": "str", "is_return": "boolean", "gross_margin": "float64"})
     o = pd.DataFrame({
         "order_id": o["order_id"].astype("str"), "customer_id": o["customer_id"].astype("str"),

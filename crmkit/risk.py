@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .customer_base import _orders_frame, _ts
 from .data import CRMData
+from .sql import query
 from .value import _flag, top_share
 
 __all__ = [
@@ -271,13 +273,15 @@ def inactivity_days(orders: pd.DataFrame, as_of, q: float = 0.9, *, lower: int =
     60
     """
     as_of = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
-    o = orders[~_flag(orders["is_return"])] if "is_return" in orders.columns else orders
-    o = o.loc[o["order_date"] < as_of, ["customer_id", "order_date"]].sort_values(["customer_id", "order_date"])
-    gaps = o.groupby("customer_id")["order_date"].diff().dt.total_seconds().dropna() / 86400
-    gaps = gaps[gaps > 0]
-    if gaps.empty:
+    r = query(f"""
+        WITH g AS (
+            SELECT epoch(order_date) - epoch(lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date)) AS s
+            FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
+        )
+        SELECT count(*) AS n, quantile_cont(s / 86400.0, {float(q)!r}) AS qv FROM g WHERE s > 0""", o=_orders_frame(orders))
+    if int(r["n"].iloc[0]) == 0:
         return int(upper)
-    return int(min(max(round(float(np.quantile(gaps, q))), lower), upper))
+    return int(min(max(round(float(r["qv"].iloc[0])), lower), upper))
 
 
 def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | None = None, *, bins: int = 10,
@@ -304,14 +308,17 @@ def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | 
         horizon_days = inactivity_days(orders, as_of)
     as_of = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
     cut = as_of - pd.Timedelta(days=int(horizon_days))
-    o = orders[~_flag(orders["is_return"])] if "is_return" in orders.columns else orders
-    o = o[o["order_date"] < as_of]
-    before = o[o["order_date"] < cut].groupby("customer_id")["order_date"].max()
-    if before.empty:
+    per = query(f"""
+        SELECT customer_id, max(order_date) FILTER (WHERE order_date < {_ts(cut)}) AS before,
+               count(*) FILTER (WHERE order_date >= {_ts(cut)}) > 0 AS after, max(order_date) AS last
+        FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
+        GROUP BY customer_id ORDER BY customer_id""", o=_orders_frame(orders)).set_index("customer_id")
+    known = per[per["before"].notna()]
+    if known.empty:
         return pd.Series(dtype="float64", name="churn_probability")
-    after = set(o.loc[o["order_date"] >= cut, "customer_id"])
+    before = pd.to_datetime(known["before"])
     rec_c = (cut - before).dt.days.astype("float64")
-    churned = ~before.index.isin(list(after))
+    churned = ~known["after"].to_numpy(dtype=bool)
     edges = np.unique(np.quantile(rec_c, np.linspace(0, 1, bins + 1)))
     if edges.size < 2:
         edges = np.array([rec_c.min(), rec_c.min() + 1])
@@ -321,7 +328,7 @@ def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | 
     k = pd.Series(churned.astype(float)).groupby(b).sum()
     n = pd.Series(churned.astype(float)).groupby(b).size()
     p_bin = (k + prior_weight * overall) / (n + prior_weight)
-    last = o.groupby("customer_id")["order_date"].max()
+    last = pd.to_datetime(per["last"])
     rec_now = (as_of - last).dt.days.astype("float64")
     b_now = np.digitize(rec_now, edges[1:-1])
     prob = pd.Series(b_now, index=last.index).map(p_bin).fillna(overall)
@@ -555,10 +562,11 @@ def assess(
             return o.groupby(t)["amount"].sum()
         risks.append(dependency_risk("customer_type", dependency(by_type(cur_o)), dependency(by_type(prev_o)),
                                      thresholds=thresholds))
-    horizon = churn_inactivity_days or inactivity_days(data.orders, end)
+    orders = data.source("orders")  # aggregated where the rows are
+    horizon = churn_inactivity_days or inactivity_days(orders, end)
     if churn_probability is None:
-        prob = baseline_churn_probability(data.orders, end, horizon)
-        prev_prob = baseline_churn_probability(data.orders[data.orders["order_date"] < p_end + pd.Timedelta(days=1)], p_end, horizon)
+        prob = baseline_churn_probability(orders, end, horizon)
+        prev_prob = baseline_churn_probability(orders, p_end, horizon)
         prev_rar = revenue_at_risk(prev_prob, _customer_revenue(prev_o)) if len(prev_o) else None
     else:
         prob, prev_rar = churn_probability, None

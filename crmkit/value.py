@@ -24,7 +24,7 @@ import pandas as pd
 
 from .data import CRMData, as_timestamp, rows_between, window_bounds
 from .estimate import MIN_N, Estimate, mean
-from .sql import query
+from .sql import StoreTable, query
 
 __all__ = [
     "SEGMENTS",
@@ -155,7 +155,7 @@ def revenue_summary(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> float(r["revenue"]), int(r["orders"]), float(r["aov"]), float(r["revenue_per_customer"])
     (180.0, 3, 60.0, 90.0)
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["customer_id", "amount", "is_return"]), {"is_return": "boolean"})
     ret = _flag(o["is_return"])
     gross = float(o.loc[~ret, "amount"].sum())
     returns = -float(o.loc[ret, "amount"].sum())
@@ -183,7 +183,7 @@ def aov(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     >>> aov(o, "2025-01-01", "2025-01-31").value
     20.0
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["amount", "is_return"]), {"is_return": "boolean"})
     return mean(o.loc[~_flag(o["is_return"]), "amount"], min_n=min_n)
 
 
@@ -197,7 +197,7 @@ def monthly_revenue(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     DataFrame
         ``month`` (first day), ``revenue, orders, customers, aov``.
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["customer_id", "order_date", "amount", "is_return"]), {"is_return": "boolean"})
     o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp(), ret=_flag(o["is_return"]))
     buys = o[~o["ret"]]
     out = pd.DataFrame({
@@ -351,6 +351,13 @@ def customer_summary(
     >>> s[["customer_id", "frequency", "monetary", "recency_days"]].values.tolist()
     [['a', 2, 150.0, 30], ['b', 1, 30.0, 58]]
     """
+    if isinstance(orders, StoreTable):  # aggregate where the rows are
+        if margin_rate is None and query("SELECT count(*) - count(gross_margin) AS m FROM t", t=orders)["m"].iloc[0] > 0:
+            _margin(pd.DataFrame({"gross_margin": [np.nan]}), None)  # raises the explanatory error
+        out = query(customer_summary_sql(end, margin_rate=margin_rate, since=since), orders=orders.project({
+            "customer_id": "CAST(customer_id AS VARCHAR)", "order_date": "order_date", "amount": "CAST(amount AS DOUBLE)",
+            "is_return": "is_return", "gross_margin": "CAST(gross_margin AS DOUBLE)"}))
+        return _finish_summary(out, end)
     o = _with_columns(orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "gross_margin") if c in orders]],
                       {"is_return": "boolean", "gross_margin": "float64"})
     if margin_rate is None and o["gross_margin"].isna().any():

@@ -455,9 +455,11 @@ def predictive_clv(
 
     Parameters
     ----------
-    orders : pandas.DataFrame
+    orders : pandas.DataFrame or crmkit.sql.StoreTable
         Canonical ``orders``: ``customer_id, order_date, amount`` and optionally
         ``is_return`` and ``gross_margin``. Orders after ``end`` are ignored.
+        A table in the store (``data.source("orders")``) is read with only
+        those columns.
     end : date-like
         Last day of the observed history (inclusive), normally the window end.
     horizon_months : int, default 12
@@ -509,6 +511,10 @@ def predictive_clv(
     obs_end = _end_of_day(end)
     res = PredictiveCLV(status="insufficient_data", horizon_months=int(horizon_months),
                         discount_rate=float(discount_rate), freq=freq, observation_end=obs_end)
+    if not isinstance(orders, pd.DataFrame) and hasattr(orders, "frame"):
+        # a table in the store: read only the five columns the models use, up to the end
+        orders = orders.frame(f"order_date < TIMESTAMP '{obs_end.normalize() + pd.Timedelta(days=1):%Y-%m-%d}'",
+                              columns=["customer_id", "order_date", "amount", "is_return", "gross_margin"])
     purchases, _, info = _prepare(orders, obs_end, margin_rate)
     res.value_basis, res.value_factor, res.return_rate = info["value_basis"], info["value_factor"], info["return_rate"]
     sizes = {k: info[k] for k in ("orders", "purchases", "returns")}
