@@ -12,16 +12,16 @@ Sections
 exports         stream the large demo exports (``crmkit.demo.large``)
 ingest_sql      SQL ingest (``crmkit.ingest_sql``) of 10M orders from Parquet and from CSV
 ingest_pandas   pandas ingest (``Store.ingest``) at 1M orders, and the SQL path at 1M for the ratio
-suite           every report notebook on the 1M-order store (and 10M with ``--full``)
+suite           every report notebook for one company-period on the 1M- and 10M-order stores, 2 jobs
 value           per-customer aggregation of 05_value (``benchmarks/bench_value.py``)
 clv             RFM summary vs lifetimes and DuckDB, fitter speed (``benchmarks/bench_clv.py``)
-batch           demo reports with 1 and 2 jobs
+batch           demo reports of two company-periods (30 notebooks) with 1 and 2 jobs
 
 Usage::
 
-    python benchmarks/run.py                 # default sizes (takes a while)
+    python benchmarks/run.py                 # default sizes (about 20 minutes on 2 cores)
     python benchmarks/run.py --quick         # small sizes, a smoke run of a few minutes
-    python benchmarks/run.py --full          # also the suite at 10M orders (or CRMKIT_BENCH_FULL=1)
+    python benchmarks/run.py --no-large-suite  # skip the 10M-order report suite (or CRMKIT_BENCH_NO_LARGE=1)
     python benchmarks/run.py --only ingest_sql --only value
 """
 
@@ -50,7 +50,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # Sizes: (customers, orders) of the large exports; smaller sets for the pandas path and the suite.
 SIZES = {
     "default": {"large": (1_000_000, 10_000_000), "medium": (100_000, 1_000_000), "value": 10_000_000,
-                "clv_orders": 1_000_000, "clv_fit": 200_000, "batch_notebooks": None, "batch_runs": None},
+                "clv_orders": 1_000_000, "clv_fit": 200_000, "batch_notebooks": None, "batch_runs": 2},
     "quick": {"large": (20_000, 200_000), "medium": (5_000, 50_000), "value": 200_000,
               "clv_orders": 50_000, "clv_fit": 10_000, "batch_notebooks": ["00_data_quality", "01_customer_base",
                                                                               "05_value", "06_service"],
@@ -230,11 +230,12 @@ def section_suite(p: dict) -> dict:
                                 "language": "en"})
     outputs = wd / f"outputs-suite-{o}"
     t0 = time.perf_counter()
-    res = run_reports([params], outputs=outputs, jobs=p.get("jobs", 1))
+    jobs = p.get("suite_jobs", 2)
+    res = run_reports([params], outputs=outputs, jobs=jobs)
     total = time.perf_counter() - t0
     rows = [{"notebook": r.get("notebook"), "status": r.get("status"), "seconds": r.get("seconds"),
              "error": (r.get("error") or "")[:300] or None} for r in res.results]
-    return {"customers": c, "orders": o, "total_seconds": round(total, 2), "notebooks": rows,
+    return {"customers": c, "orders": o, "jobs": jobs, "total_seconds": round(total, 2), "notebooks": rows,
             "failed": [r["notebook"] for r in rows if r["status"] != "ok"]}
 
 
@@ -352,8 +353,16 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         for nb in sec["notebooks"]:
             rows.append((f"  {nb['notebook']}", f"{sec['orders']:,} orders", f"{_fmt(nb['seconds'], 1)} s"
                          + ("" if nb["status"] == "ok" else f" [{nb['status']}]"), "—", "", ""))
-        rows.append(("report suite total (1 job)", f"{sec['orders']:,} orders / {sec['customers']:,} cust.",
-                     f"{sec['total_seconds']:,.1f} s", "runs; memory bounded", f"{len(sec['failed'])} failed", rss(sec)))
+        jobs = sec.get("jobs", 1)
+        target = {1_000_000: "≤ 90 s", 10_000_000: "≤ 360 s, ≤ 4 GiB"}.get(sec["orders"], "—")
+        met = ""
+        if sec["orders"] in (1_000_000, 10_000_000):
+            limit = 90 if sec["orders"] == 1_000_000 else 360
+            ok = sec["total_seconds"] <= limit and (sec["orders"] != 10_000_000 or sec["peak_rss_tree_mb"] <= 4096)
+            met = " ✓" if ok else " ✗"
+        rows.append((f"report suite total ({jobs} job{'s' if jobs != 1 else ''})",
+                     f"{sec['orders']:,} orders / {sec['customers']:,} cust.",
+                     f"{sec['total_seconds']:,.1f} s{met}", target, f"{len(sec['failed'])} failed", rss(sec)))
     v = r.get("value")
     if v:
         if "skipped" in v:
@@ -409,7 +418,8 @@ def print_table(res: dict) -> None:
 def main(argv: list[str] | None = None) -> dict | None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
-    ap.add_argument("--full", action="store_true", help="also run the report suite at 10M orders (or CRMKIT_BENCH_FULL=1)")
+    ap.add_argument("--no-large-suite", action="store_true",
+                    help="skip the report suite at 10M orders (or CRMKIT_BENCH_NO_LARGE=1)")
     ap.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
     ap.add_argument("--workdir", type=Path, default=None,
                     help="where exports and stores go (default: $TMPDIR/crmkit-bench; reused between runs)")
@@ -423,14 +433,14 @@ def main(argv: list[str] | None = None) -> dict | None:
         return None
 
     mode = "quick" if a.quick else "default"
-    full = a.full or os.environ.get("CRMKIT_BENCH_FULL") == "1"
+    full = not (a.quick or a.no_large_suite or os.environ.get("CRMKIT_BENCH_NO_LARGE") == "1")
     sizes = SIZES[mode]
     wd = a.workdir or Path(tempfile.gettempdir()) / f"crmkit-bench-{mode}"
     wd.mkdir(parents=True, exist_ok=True)
     p = {"workdir": str(wd), **sizes}
     only = set(a.only or SECTIONS)
     started = dt.datetime.now()
-    res: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "mode": mode + (" +full" if full else ""),
+    res: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "mode": mode + ("" if full or a.quick else " (no 10M suite)"),
                            "sizes": sizes, "machine": machine_facts(), "results": {}}
     R = res["results"]
 
