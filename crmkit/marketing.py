@@ -260,7 +260,7 @@ def campaign_performance(
     out["responded"] = key.map(responded).fillna(0).astype("int64")
     out["converted"] = key.map(converted).fillna(0).astype("int64")
     for c in ("attributed_orders", "attributed_revenue", "attributed_margin", "direct_revenue"):
-        out[c] = key.map(money[c]).fillna(0)
+        out[c] = pd.to_numeric(key.map(money[c]), errors="coerce").fillna(0)  # numeric also when nothing matched
     out["attributed_orders"] = out["attributed_orders"].astype("int64")
     out = out.drop(columns="target_count").rename(columns={"name": "campaign_name"})
     return _add_rates(out).sort_values(["start_date", "campaign_id"]).reset_index(drop=True)

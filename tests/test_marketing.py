@@ -143,3 +143,9 @@ def test_totals_funnel_and_channels():
     ch = marketing.channel_performance(p).set_index("channel")
     assert ch.loc["email", "campaigns"] == 1 and ch.loc["email", "roas"] == pytest.approx(2.5)
     assert math.isnan(ch.loc["social", "roi"])
+
+
+def test_campaign_performance_without_campaigns_is_an_empty_table():
+    p = marketing.campaign_performance(_campaigns().iloc[0:0], _orders(), None, S, E, margin_rate=0.3)
+    assert len(p) == 0
+    assert {"roi", "roas", "attributed_margin", "conversion_rate"} <= set(p.columns)
