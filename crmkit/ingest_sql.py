@@ -112,12 +112,37 @@ def _regex(pattern: str) -> str:
 # --------------------------------------------------------------------------- source
 
 
+class _Digest:
+    """SHA-256 of a file, computed in a thread while DuckDB reads it (hashlib releases the GIL)."""
+
+    def __init__(self, path: Path):
+        self._out: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._work, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _work(self, path: Path) -> None:
+        try:
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                    h.update(chunk)
+            self._out["sha256"] = h.hexdigest()
+        except OSError as e:  # re-raised where the digest is needed
+            self._out["error"] = e
+
+    def value(self) -> str:
+        self._thread.join()
+        if "error" in self._out:
+            raise self._out["error"]
+        return self._out["sha256"]
+
+
 @dataclass
 class _Source:
     kind: str  # csv | parquet
     path: Path  # file DuckDB reads (a transcoded copy for non-UTF-8 CSV)
     description: str
-    sha256: str
+    digest: _Digest
     encoding: str | None
     reader: str  # SQL table function call
     headers: list[str]  # source headers as pandas would name them
@@ -125,20 +150,9 @@ class _Source:
     types: dict[str, str]  # header -> DuckDB type
     row_offset: int  # source row number of data row 0
 
-
-def _hash_in_thread(path: Path) -> tuple[threading.Thread, dict[str, str]]:
-    out: dict[str, str] = {}
-
-    def work() -> None:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                h.update(chunk)
-        out["sha256"] = h.hexdigest()
-
-    th = threading.Thread(target=work, daemon=True)
-    th.start()
-    return th, out
+    @property
+    def sha256(self) -> str:
+        return self.digest.value()
 
 
 def _check_path(source: str | os.PathLike) -> Path:
@@ -213,7 +227,7 @@ def _is_unicode_error(e: Exception) -> bool:
 
 
 def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
-    th, digest = _hash_in_thread(path)
+    digest = _Digest(path)
     with open(path, "rb") as fh:
         first = fh.read(4)
     declared = m.encoding
@@ -272,16 +286,15 @@ def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
         else:
             raise DataError(f"{path}: malformed CSV ({str(e).splitlines()[0]}). Check quoting and the delimiter ({sep!r}).") from None
     names = [r[0] for r in desc]
-    th.join()
     return _Source(
-        "csv", read_path, str(path), digest["sha256"], enc, reader(read_path),
+        "csv", read_path, str(path), digest, enc, reader(read_path),
         headers=[str(n).strip() for n in names], reader_names=names, types={str(n).strip(): "VARCHAR" for n in names},
         row_offset=2 + int(m.skip_rows),
     )
 
 
 def _open_parquet(con, path: Path) -> _Source:
-    th, digest = _hash_in_thread(path)
+    digest = _Digest(path)
     reader = f"read_parquet({_lit(str(path))}, file_row_number=true)"
     try:
         import pyarrow.parquet as pq
@@ -290,12 +303,10 @@ def _open_parquet(con, path: Path) -> _Source:
         index_cols = [c for c in meta.get("index_columns", []) if isinstance(c, str)]
         desc = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except Exception as e:  # pyarrow and DuckDB raise several types
-        th.join()
         raise DataError(f"{path} could not be read as Parquet: {e}") from None
     cols = [(r[0], r[1]) for r in desc if r[0] != "file_row_number" and r[0] not in index_cols]
-    th.join()
     return _Source(
-        "parquet", path, str(path), digest["sha256"], None, reader,
+        "parquet", path, str(path), digest, None, reader,
         headers=[c for c, _ in cols], reader_names=[c for c, _ in cols], types={c: t for c, t in cols}, row_offset=1,
     )
 
@@ -344,6 +355,31 @@ def _let(value: str, var: str, body: str) -> str:
     one-element ``list_transform`` binds it once.
     """
     return f"list_transform([{value}], lambda {var}: {body})[1]"
+
+
+_EMPTY_SQL = ", ".join(_lit(x) for x in sorted(_EMPTY))
+
+
+def _not_ws(c: str) -> str:
+    """SQL: the first code point of *c* is not whitespace (bytewise, no decoding).
+
+    UTF-8 orders like code points: U+0021..U+0084 and everything from U+3001
+    on contain no whitespace; other strings (and NULL) are not claimed.
+    """
+    return f"(({c} >= '!' AND {c} < chr(133)) OR {c} >= chr(12289))"
+
+
+def _fast_text(x: str, slow: str) -> str:
+    """SQL: ``_empty(_pystrip(x))`` and the like (*slow*, over ``_x``), skipped where it returns *x* unchanged.
+
+    A value with no whitespace at either end is what ``_pystrip`` returns; if it
+    is also longer than four bytes it is no empty marker (those are at most
+    four bytes, and lower() maps no other character onto their letters), so
+    only short values pay for lower().  *slow* is bound in a lambda so that
+    DuckDB's common-subexpression pass does not evaluate it for every row.
+    """
+    plain = f"{_not_ws(x)} AND {_not_ws(f'({x})[-1]')} AND (strlen({x}) > 4 OR lower({x}) NOT IN ({_EMPTY_SQL}))"
+    return f"CASE WHEN {x} IS NULL THEN NULL WHEN {plain} THEN {x} ELSE {_let(x, '_x', slow)} END"
 
 
 def _format_regex(fmt: str) -> str | None:
@@ -438,11 +474,18 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
         keys = "[" + ", ".join(_lit(k) for k in vm) + "]"
         vals = "(CAST([" + ", ".join(_lit(_mapped_text(v)) for v in vm.values()) + "] AS VARCHAR[]))"
         # list_position is NULL or 0 when the key is absent; mapped targets are already _as_text
-        text = (f"CASE WHEN coalesce(list_position({keys}, _pystrip({inner})), 0) = 0 THEN _empty(_pystrip({inner})) "
-                f"ELSE {vals}[list_position({keys}, _pystrip({inner}))] END")
+        general = (f"CASE WHEN coalesce(list_position({keys}, _pystrip(_x)), 0) = 0 THEN _empty(_pystrip(_x)) "
+                   f"ELSE {vals}[list_position({keys}, _pystrip(_x))] END")
+        # a value equal to a key without surrounding whitespace is that key after _pystrip; a value with
+        # no surrounding whitespace that equals no such key equals no key at all
+        exact = [(k, v) for k, v in vm.items() if k == k.strip()]
+        whens = " ".join(f"WHEN {_lit(k)} THEN CAST({_lit(_mapped_text(v))} AS VARCHAR)" for k, v in exact)
+        text = _fast_text(inner, general)
+        if whens:
+            text = f"CASE {inner} {whens} ELSE {text} END"
         typed_source = False
     else:
-        text = f"_empty(_pystrip({_py_str_sql(ref, typ)}))"
+        text = _fast_text(_py_str_sql(ref, typ), "_empty(_pystrip(_x))")
         typed_source = typ != "VARCHAR"
     residue = False
     present: str | None = None
@@ -545,8 +588,22 @@ class _Plan:
     rows_in: int = 0
 
 
+def _fails(c: _Col, v: str, n: str) -> str:
+    """SQL over ``v_``/``n_`` columns: the row's value of *c* is unreadable (before pandas had a go)."""
+    if c.kind == "int":
+        return f"(({n} AND {v} IS NULL) OR ({v} IS NOT NULL AND {v} <> floor({v})))"
+    return f"({n} AND {v} IS NULL)"
+
+
 def _stage(con, plan: _Plan) -> None:
-    """Create ``_stage`` (fast-path typed values) and ``_src`` (the source, with ``_row``)."""
+    """Create ``_stage``: the fast-path typed values of every row, in one pass over the source.
+
+    Row numbers are ``file_row_number`` (Parquet) or the rowid, which follows
+    the file because insertion order is preserved (CSV).  The source itself is
+    not copied: a parsed column also keeps, on the rows the fast path did not
+    read only, the text handed to pandas (``x_``) and the source value quoted
+    in the message (``w_``); everything else is NULL there.
+    """
     src = plan.src
     if src.kind == "csv":
         # DuckDB's header names, renamed to the stripped names pandas uses
@@ -556,22 +613,34 @@ def _stage(con, plan: _Plan) -> None:
     # text only where the typed value reads it (DuckDB does not prune unused projections here)
     l1 = ", ".join([f"{c.text} AS {_q('t_' + c.canon)}" for c in plan.cols if c.uses_text])
     l2 = ", ".join([f"{e} AS {n}" for c in plan.cols for n, e in c.prep.items()])
-    out = []
-    if src.kind == "csv":
-        out.extend(f"{_q(h)} AS r_{i}" for i, h in enumerate(src.headers))
-    else:
+    l3, out = [], ["FALSE AS _rejected"]
+    if src.kind == "parquet":
         out.append("file_row_number AS _row")
     for c in plan.cols:
-        out.append(f"{c.value} AS {_q('v_' + c.canon)}")
+        v, n = _q("v_" + c.canon), _q("n_" + c.canon)
+        l3.append(f"{c.value} AS {v}")
+        out.append(v)
         if c.present is not None:
-            out.append(f"{c.present} AS {_q('n_' + c.canon)}")
+            l3.append(f"{c.present} AS {n}")
+            out.append(n)
+            raw = f"ltrim({_q(c.header)}, ' ')" if src.kind == "csv" else _q(c.header)
+            out.append(f"CASE WHEN {_fails(c, v, n)} THEN {raw} END AS {_q('w_' + c.canon)}")
+            if c.residue:
+                out.append(f"CASE WHEN {n} AND {v} IS NULL THEN {_q('t_' + c.canon)} END AS {_q('x_' + c.canon)}")
     q = f"SELECT *, {l1} FROM ({base})" if l1 else base
     if l2:
         q = f"SELECT *, {l2} FROM ({q})"
+    q = f"SELECT *, {', '.join(l3)} FROM ({q})"
     con.execute(f"CREATE TABLE _stage AS SELECT {', '.join(out)} FROM ({q})")
+
+
+def _src_view(con, plan: _Plan) -> None:
+    """``_src``: the source values with ``_row``, read again (only the rejects file needs them)."""
+    src = plan.src
     if src.kind == "csv":
-        view = ", ".join(f"ltrim(r_{i}, ' ') AS {_q(h)}" for i, h in enumerate(src.headers))
-        con.execute(f"CREATE VIEW _src AS SELECT rowid AS _row, {view} FROM _stage")
+        cols = ", ".join(f"ltrim({_q(r)}, ' ') AS {_q(h)}" for h, r in zip(src.headers, src.reader_names))
+        # row_number() over the whole file reads it in order, as the staging rowids were assigned
+        con.execute(f"CREATE VIEW _src AS SELECT row_number() OVER () - 1 AS _row, {cols} FROM {src.reader}")
     else:
         cols = ", ".join(_q(h) for h in src.headers)
         con.execute(f"CREATE VIEW _src AS SELECT file_row_number AS _row, {cols} FROM {src.reader}")
@@ -583,16 +652,14 @@ def _row_ref(plan: _Plan) -> str:
 
 def _resolve_residue(con, plan: _Plan) -> None:
     """Send present values the SQL fast path did not read to the pandas coercion."""
-    rr = _row_ref(plan)
     m = plan.m
     for c in plan.cols:
         v = _q("v_" + c.canon)
         if c.residue:
-            n = _q("n_" + c.canon)
-            todo = f"SELECT {rr} FROM _stage WHERE {n} AND {v} IS NULL"
-            if not con.execute(f"SELECT count(*) FROM ({todo})").fetchone()[0]:
+            x = _q("x_" + c.canon)
+            texts = con.execute(f"SELECT DISTINCT {x} AS _res_t FROM _stage WHERE {x} IS NOT NULL").df()["_res_t"]
+            if not len(texts):
                 continue
-            texts = con.execute(f"SELECT DISTINCT {c.text} AS _res_t FROM _src WHERE _row IN ({todo})").df()["_res_t"]
             s = pd.Series(texts.astype(object).to_numpy(), dtype=object)
             if c.kind == "date":
                 out, _ = coerce_dates(s, m.date_format)
@@ -609,10 +676,7 @@ def _resolve_residue(con, plan: _Plan) -> None:
             if res.empty:
                 continue
             con.register("_res_df", res)
-            con.execute(
-                f"UPDATE _stage SET {v} = x._res_v FROM (SELECT _row, _res_v FROM _src JOIN _res_df ON {c.text} = _res_t "
-                f"WHERE _row IN ({todo})) x WHERE _stage.{rr} = x._row"
-            )
+            con.execute(f"UPDATE _stage SET {v} = r._res_v FROM _res_df r WHERE _stage.{x} = r._res_t")
             con.unregister("_res_df")
         if c.lower_fix:
             # str.lower of Python for values with non-ASCII characters
@@ -628,7 +692,7 @@ def _resolve_residue(con, plan: _Plan) -> None:
 
 def _typed_view(con, plan: _Plan) -> None:
     rr = _row_ref(plan)
-    parts = [f"{rr} AS _row"]
+    parts = [f"{rr} AS _row", "_rejected"]
     for c in plan.cols:
         v = _q("v_" + c.canon)
         if c.kind == "int":
@@ -639,15 +703,15 @@ def _typed_view(con, plan: _Plan) -> None:
             parts.append(f"{v} AS {_q(c.canon)}")
             if c.present is not None:
                 parts.append(f"({_q('n_' + c.canon)} AND {v} IS NULL) AS {_q('b_' + c.canon)}")
+        if c.present is not None:
+            parts.append(_q("w_" + c.canon))
     con.execute(f"CREATE VIEW _typed AS SELECT {', '.join(parts)} FROM _stage")
 
 
 def _messages(con, plan: _Plan, c: _Col) -> None:
     """Unparseable values of *c* as problems, worded as crmkit.ingest does."""
-    b = _q("b_" + c.canon)
-    vals = con.execute(
-        f"SELECT DISTINCT {_q(c.header)} AS v FROM _src WHERE _row IN (SELECT _row FROM _typed WHERE {b})"
-    ).fetchall()
+    b, w = _q("b_" + c.canon), _q("w_" + c.canon)
+    vals = con.execute(f"SELECT DISTINCT {w} AS v FROM _typed WHERE {b}").fetchall()
     word = _KIND_WORD.get(c.kind, c.kind)
     hint = " (if the file uses decimal commas, set decimal: \",\" in the mapping)" if c.kind in ("money", "number") else ""
     msgs = pd.DataFrame(
@@ -657,27 +721,35 @@ def _messages(con, plan: _Plan, c: _Col) -> None:
     msgs["_msg_v"] = msgs["_msg_v"].astype(object)
     con.register("_msg_df", msgs)
     con.execute(
-        f"INSERT INTO _problems SELECT s._row, {c.pos}, {_lit('unparseable_' + c.kind)}, {_lit(c.canon)}, g._msg_p "
-        f"FROM _src s JOIN _msg_df g ON s.{_q(c.header)} IS NOT DISTINCT FROM g._msg_v "
-        f"WHERE s._row IN (SELECT _row FROM _typed WHERE {b})"
+        f"INSERT INTO _problems SELECT t._row, {c.pos}, {_lit('unparseable_' + c.kind)}, {_lit(c.canon)}, g._msg_p "
+        f"FROM _typed t JOIN _msg_df g ON t.{w} IS NOT DISTINCT FROM g._msg_v WHERE t.{b}"
     )
     con.unregister("_msg_df")
 
 
 def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> None:
-    """Fill ``_problems(row, ord, rule, col, problem)`` like crmkit.ingest.prepare."""
+    """Fill ``_problems(row, ord, rule, col, problem)`` like crmkit.ingest.prepare.
+
+    Each check is one scan at most: the row-level rules are evaluated together
+    to pick the candidate rows, and the key checks look only at the keys that
+    occur more than once.
+    """
     t = plan.t
     present = {c.canon: c for c in plan.cols}
     con.execute("CREATE TABLE _problems (row BIGINT, ord INTEGER, rule VARCHAR, col VARCHAR, problem VARCHAR)")
-    for c in plan.cols:
-        if c.present is not None:
-            if con.execute(f"SELECT count(*) FROM _typed WHERE {_q('b_' + c.canon)}").fetchone()[0]:
+    parsed = [c for c in plan.cols if c.present is not None]
+    if parsed:
+        counts = con.execute(
+            "SELECT " + ", ".join(f"count_if({_q('b_' + c.canon)})" for c in parsed) + " FROM _typed"
+        ).fetchone()
+        for c, n in zip(parsed, counts):
+            if n:
                 _messages(con, plan, c)
 
+    rules: list[tuple[int, str, str | None, str, str]] = []  # ord, rule, column, problem, condition
+
     def add(ord_: int, rule: str, col: str | None, problem: str, where: str) -> None:
-        con.execute(
-            f"INSERT INTO _problems SELECT _row, {ord_}, {_lit(rule)}, {_lit(col)}, {_lit(problem)} FROM _typed WHERE {where}"
-        )
+        rules.append((ord_, rule, col, problem, where))
 
     dup = RULES["field_uniqueness"]
     # DataFrame-level: multi-column primary key, then the table checks, then "not in the future"
@@ -687,9 +759,12 @@ def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> N
         if keys:
             kl = ", ".join(_q(k) for k in keys)
             anyk = " OR ".join(f"{_q(k)} IS NOT NULL" for k in keys)
+            same = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM d.{_q(k)}" for k in keys)
+            # row_number over the rows of repeated keys only: the same partitions as over all rows
             con.execute(
                 f"INSERT INTO _problems SELECT _row, {base}, 'multiple_fields_uniqueness', NULL, {_lit(dup)} FROM ("
-                f"SELECT _row, {anyk} AS anyk, row_number() OVER (PARTITION BY {kl} ORDER BY _row) AS k FROM _typed"
+                f"SELECT _row, {anyk} AS anyk, row_number() OVER (PARTITION BY {kl} ORDER BY _row) AS k FROM _typed t "
+                f"SEMI JOIN (SELECT {kl} FROM _typed GROUP BY ALL HAVING count(*) > 1) d ON {same}"
                 ") WHERE k > 1 AND anyk"
             )
     checks: list[tuple[str, str]] = []
@@ -732,17 +807,29 @@ def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> N
             add(o, "not_nullable", c.name, f"{c.name}: {RULES['not_nullable']}", cond)
         if len(t.primary_key) == 1 and t.primary_key[0] == c.name:
             q = _q(c.name)
-            con.execute(
-                f"INSERT INTO _problems SELECT _row, {o + 1}, 'field_uniqueness', {_lit(c.name)}, {_lit(c.name + ': ' + dup)} FROM ("
-                f"SELECT _row, row_number() OVER (PARTITION BY {q} ORDER BY _row) AS k FROM _typed "
-                f"WHERE {q} IN (SELECT {q} FROM _typed WHERE {q} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)) WHERE k > 1"
-            )
+            con.execute(f"CREATE TEMP TABLE _dupkeys AS SELECT {q} FROM _typed WHERE {q} IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
+            if con.execute("SELECT count(*) FROM _dupkeys").fetchone()[0]:
+                con.execute(
+                    f"INSERT INTO _problems SELECT _row, {o + 1}, 'field_uniqueness', {_lit(c.name)}, {_lit(c.name + ': ' + dup)} FROM ("
+                    f"SELECT _row, row_number() OVER (PARTITION BY {q} ORDER BY _row) AS k FROM _typed "
+                    f"WHERE {q} IN (SELECT {q} FROM _dupkeys)) WHERE k > 1"
+                )
+            con.execute("DROP TABLE _dupkeys")
         if c.min is not None:
             add(o + 2, f"greater_than_or_equal_to({c.min})", c.name, f"{c.name} must be at least {c.min}",
                 f"{_q(c.name)} < {c.min}")
         if c.max is not None:
             add(o + 3, f"less_than_or_equal_to({c.max})", c.name, f"{c.name} must be at most {c.max}",
                 f"{_q(c.name)} > {c.max}")
+    if rules:
+        any_rule = " OR ".join(f"({r[4]})" for r in rules)
+        con.execute(f"CREATE TEMP TABLE _cand AS SELECT * FROM _typed WHERE {any_rule}")
+        if con.execute("SELECT count(*) FROM _cand").fetchone()[0]:
+            for ord_, rule, col, problem, where in rules:
+                con.execute(
+                    f"INSERT INTO _problems SELECT _row, {ord_}, {_lit(rule)}, {_lit(col)}, {_lit(problem)} FROM _cand WHERE {where}"
+                )
+        con.execute("DROP TABLE _cand")
     if known is not None and t.name in FK_REQUIRED and "customer_id" in present:
         n_known = con.execute("SELECT count(*) FROM _known").fetchone()[0]
         hint = "load the customers table first" if n_known == 0 else "check the id or load the missing customers"
@@ -795,6 +882,7 @@ def _write_rejects(con, plan: _Plan, path: Path) -> None:
         """CREATE TABLE _bad AS SELECT row AS _row, string_agg(problem, '; ' ORDER BY o) AS problems FROM (
              SELECT row, problem, min(ord) AS o FROM _problems GROUP BY row, problem) GROUP BY row"""
     )
+    _src_view(con, plan)
     cols = ", ".join(f"s.{_q(h)}" for h in plan.src.headers)
     q = (f"SELECT b._row + {plan.src.row_offset} AS source_row, b.problems, {cols} FROM _bad b JOIN _src s USING (_row) "
          "ORDER BY b._row")
@@ -849,6 +937,9 @@ def _settings(con, workdir: Path, memory_limit: str | None, threads: int | None)
     con.execute(f"SET memory_limit = {_lit(memory_limit or DEFAULT_MEMORY_LIMIT)}")
     con.execute(f"SET temp_directory = {_lit(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = true")
+    # A long IN list of constants is otherwise planned as a join with the list, and a plan with a join
+    # appends in any order: CSV rows are numbered by the order they are staged in.
+    con.execute("SET disabled_optimizers = 'in_clause'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
 
@@ -940,8 +1031,9 @@ def ingest_large(
         )
     now = pd.Timestamp.now() + pd.Timedelta(days=1)
     with _workdir(tmp_dir) as wd:
-        stage_path = wd / "stage.duckdb"
-        con = duckdb.connect(str(stage_path))
+        # staging lives in memory (spilling to the work directory beyond memory_limit): writing it to a
+        # database file would compress every column only to read it back once
+        con = duckdb.connect(":memory:")
         try:
             _settings(con, wd, memory_limit, threads)
             emit("read", {"source": str(path)})
@@ -949,7 +1041,7 @@ def ingest_large(
             if not con.execute(f"SELECT 1 FROM {src.reader} LIMIT 1").fetchall():
                 raise DataError(f"{path} has a header but no data rows. Export the table again.")
             # mapping errors exactly as crmkit.ingest
-            raw = RawSource(pd.DataFrame(columns=src.headers), pd.Series([], dtype="int64"), src.description, src.sha256, src.encoding)
+            raw = RawSource(pd.DataFrame(columns=src.headers), pd.Series([], dtype="int64"), src.description, "", src.encoding)
             mapped, ignored = _apply_mapping(raw, m)
             headers = _header_map(m, t, src.headers)
             assert list(headers) == list(mapped.columns)
@@ -972,12 +1064,7 @@ def ingest_large(
                 known = "_known"
                 con.execute("CREATE TABLE _known (customer_id VARCHAR)")
                 if store.path.exists():
-                    try:
-                        con.execute(f"ATTACH {_lit(str(store.path))} AS _st (READ_ONLY)")
-                    except duckdb.IOException as e:
-                        first = str(e).splitlines()[0]
-                        hint = " Another process is writing to it; wait for it to finish." if "lock" in first.lower() else ""
-                        raise DataError(f"Cannot open store {store.path}: {first}.{hint}") from None
+                    _attach_store(con, store, read_only=True)
                     has = con.execute(
                         "SELECT count(*) FROM information_schema.tables WHERE table_catalog = '_st' AND table_name = 'customers'"
                     ).fetchone()[0]
@@ -999,6 +1086,8 @@ def ingest_large(
                 rpath = d / f"{safe}_{table}_{started:%Y%m%d-%H%M%S}.csv"
                 _write_rejects(con, plan, rpath)
                 report.rejects_file = str(rpath)
+                # a flag rather than an anti join when writing: a plan with a join appends in any order
+                con.execute(f"UPDATE _stage SET _rejected = TRUE WHERE {_row_ref(plan)} IN (SELECT _row FROM _bad)")
             if report.rows_loaded == 0 or report.reject_rate > max_reject_rate:
                 reason = "no row passed validation" if report.rows_loaded == 0 else (
                     f"{report.rows_rejected:,} of {report.rows_in:,} rows ({100 * report.reject_rate:.1f}%) were rejected, "
@@ -1012,30 +1101,44 @@ def ingest_large(
                     "Fix the source or the mapping and ingest again (or raise --max-reject-rate if these rows may be dropped).",
                     failure_cases=fc,
                 )
-            if not rejected:
-                con.execute("CREATE TABLE _bad (_row BIGINT)")
-            con.execute("CHECKPOINT")
+            emit("write", {"rows": report.rows_loaded})
+            _write(con, store, plan, report, company, mode, started, threads)
         finally:
             con.close()
-        emit("write", {"rows": report.rows_loaded})
-        _write(store, plan, report, company, mode, started, stage_path, wd, memory_limit, threads)
     report.written = True
     report.seconds = time.perf_counter() - t0
     emit("done", {"rows": report.rows_loaded, "seconds": report.seconds})
     return report
 
 
-def _write(store: Store, plan: _Plan, report: IngestReport, company: str, mode: str, started: dt.datetime,
-           stage_path: Path, wd: Path, memory_limit: str | None, threads: int | None) -> None:
-    """Copy the clean staged rows into the store in one transaction (as Store.ingest)."""
+def _attach_store(con, store: Store, read_only: bool) -> None:
+    """Attach the store as ``_st``, with the errors of :meth:`crmkit.store.Store.connect`."""
+    try:
+        con.execute(f"ATTACH {_lit(str(store.path))} AS _st" + (" (READ_ONLY)" if read_only else ""))
+    except duckdb.IOException as e:
+        first = str(e).splitlines()[0]
+        hint = " Another process is writing to it; wait for it to finish." if "lock" in first.lower() else ""
+        raise DataError(f"Cannot open store {store.path}: {first}.{hint}") from None
+
+
+def _write(con, store: Store, plan: _Plan, report: IngestReport, company: str, mode: str, started: dt.datetime,
+           threads: int | None) -> None:
+    """Copy the clean staged rows into the store in one transaction (as Store.ingest).
+
+    The store is attached to the staging connection only now, so it is locked
+    for writing just as long as :meth:`crmkit.store.Store.ingest` locks it; the
+    rows go from the staged table straight into the store's table.
+    """
     t = plan.t
     names = [c.canon for c in plan.cols]
     sel = ", ".join(_q(n) for n in names)
-    clean = (f"SELECT {sel} FROM _stg.main._typed ty "
-             + ("ANTI JOIN _stg.main._bad b ON ty._row = b._row" if report.rows_rejected else ""))
-    with store.connect(read_only=False) as con:
-        _settings(con, wd, memory_limit, threads)
-        con.execute(f"ATTACH {_lit(str(stage_path))} AS _stg (READ_ONLY)")
+    clean = f"SELECT {sel} FROM memory.main._typed" + (" WHERE NOT _rejected" if report.rows_rejected else "")
+    if os.environ.get("CRMKIT_THREADS") and not threads:  # as Store.connect
+        con.execute(f"SET threads TO {int(os.environ['CRMKIT_THREADS'])}")
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    _attach_store(con, store, read_only=False)
+    con.execute("USE _st")
+    try:
         con.execute("BEGIN TRANSACTION")
         try:
             Store._write_rows(con, t, company, f"({clean})", names, mode, report, started, plan.m.path)
@@ -1043,6 +1146,7 @@ def _write(store: Store, plan: _Plan, report: IngestReport, company: str, mode: 
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("DETACH _stg")
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("USE memory")
+            con.execute("DETACH _st")
