@@ -21,7 +21,7 @@ from typing import Any, Mapping, Union
 import duckdb
 import pandas as pd
 
-__all__ = ["query", "fetch_frame", "StoreTable", "Relation"]
+__all__ = ["query", "query_lean", "fetch_frame", "StoreTable", "Relation"]
 
 
 def _ident(name: str) -> str:
@@ -168,5 +168,15 @@ def query(sql: str, params: list[Any] | dict[str, Any] | None = None, /, **frame
     try:
         _attach(con, frames)
         return con.execute(sql, params).df() if params is not None else con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def query_lean(sql: str, /, **frames: Relation) -> pd.DataFrame:
+    """:func:`query` for large results: converted through Arrow column by column (see :func:`fetch_frame`)."""
+    con = _connect()
+    try:
+        _attach(con, frames)
+        return fetch_frame(con, sql)
     finally:
         con.close()

@@ -324,6 +324,41 @@ def _prepare(orders: pd.DataFrame, end: pd.Timestamp, margin_rate: float | None)
     return purchases, o, info
 
 
+def _prepare_in_store(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, dict]:
+    """:func:`_prepare` for orders in the store (:class:`crmkit.sql.StoreTable`), same definitions in SQL."""
+    from ..sql import query, query_lean
+
+    rows = f"""
+        SELECT customer_id, order_date, CAST(amount AS DOUBLE) AS amount, CAST(gross_margin AS DOUBLE) AS gm,
+               coalesce(is_return, false) OR coalesce(amount < 0, false) AS ret
+        FROM t WHERE customer_id IS NOT NULL AND order_date IS NOT NULL
+          AND order_date <= TIMESTAMP '{end:%Y-%m-%d %H:%M:%S.%f}'"""
+    rate = "NULL" if margin_rate is None else repr(float(margin_rate))
+    tot = query(f"""
+        WITH o AS ({rows})
+        SELECT count(*) AS orders, count(*) FILTER (WHERE ret) AS returns, count(*) FILTER (WHERE NOT ret) AS purchases,
+               coalesce(sum(coalesce(amount, 0)) FILTER (WHERE NOT ret), 0) AS gross,
+               coalesce(sum(coalesce(amount, 0)) FILTER (WHERE ret), 0) AS returned,
+               coalesce(sum(coalesce(gm, coalesce(amount, 0) * {rate})), 0) AS value,
+               count(gm) AS gm_known, coalesce(sum(gm), 0) AS gm_sum,
+               coalesce(sum(amount) FILTER (WHERE gm IS NOT NULL AND NOT ret), 0) AS g_known
+        FROM o""", t=orders).iloc[0]
+    gross, returned = float(tot["gross"]), -float(tot["returned"])
+    if margin_rate is not None:
+        basis, factor = "margin", float(tot["value"]) / gross if gross > 0 else float("nan")
+    elif int(tot["gm_known"]) > 0:
+        g_known = float(tot["g_known"])
+        basis, factor = "margin", float(tot["gm_sum"]) / g_known if g_known > 0 else float("nan")
+    else:
+        basis, factor = "net revenue", (gross - returned) / gross if gross > 0 else float("nan")
+    info = {"value_basis": basis, "value_factor": factor, "return_rate": returned / gross if gross > 0 else float("nan"),
+            "orders": int(tot["orders"]), "purchases": int(tot["purchases"]), "returns": int(tot["returns"])}
+    purchases = query_lean(f"SELECT CAST(customer_id AS VARCHAR) AS customer_id, order_date, coalesce(amount, 0) AS amount "
+                           f"FROM ({rows}) WHERE NOT ret", t=orders)
+    purchases["order_date"] = purchases["order_date"].astype("datetime64[ns]")
+    return purchases, info
+
+
 def _fit_transaction(key: str, x: pd.Series, tx: pd.Series, T: pd.Series, initial: Any = None) -> tuple[Any, float]:
     """Fit model *key*, retrying with a small L2 penalty when the plain fit fails.
 
@@ -511,11 +546,10 @@ def predictive_clv(
     obs_end = _end_of_day(end)
     res = PredictiveCLV(status="insufficient_data", horizon_months=int(horizon_months),
                         discount_rate=float(discount_rate), freq=freq, observation_end=obs_end)
-    if not isinstance(orders, pd.DataFrame) and hasattr(orders, "frame"):
-        # a table in the store: read only the five columns the models use, up to the end
-        orders = orders.frame(f"order_date < TIMESTAMP '{obs_end.normalize() + pd.Timedelta(days=1):%Y-%m-%d}'",
-                              columns=["customer_id", "order_date", "amount", "is_return", "gross_margin"])
-    purchases, _, info = _prepare(orders, obs_end, margin_rate)
+    if isinstance(orders, pd.DataFrame):
+        purchases, _, info = _prepare(orders, obs_end, margin_rate)
+    else:  # a table in the store: totals in SQL, only the purchases (three columns) come into memory
+        purchases, info = _prepare_in_store(orders, obs_end, margin_rate)
     res.value_basis, res.value_factor, res.return_rate = info["value_basis"], info["value_factor"], info["return_rate"]
     sizes = {k: info[k] for k in ("orders", "purchases", "returns")}
     res.sizes = sizes
