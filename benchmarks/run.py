@@ -234,7 +234,7 @@ def section_suite(p: dict) -> dict:
     res = run_reports([params], outputs=outputs, jobs=jobs)
     total = time.perf_counter() - t0
     rows = [{"notebook": r.get("notebook"), "status": r.get("status"), "seconds": r.get("seconds"),
-             "error": (r.get("error") or "")[:300] or None} for r in res.results]
+             "peak_rss_mb": r.get("peak_rss_mb"), "error": (r.get("error") or "")[:300] or None} for r in res.results]
     return {"customers": c, "orders": o, "jobs": jobs, "total_seconds": round(total, 2), "notebooks": rows,
             "failed": [r["notebook"] for r in rows if r["status"] != "ok"]}
 
@@ -351,8 +351,9 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             rows.append((f"report suite", key, f"failed (exit {sec.get('exit_code')})", "—", "—", rss(sec)))
             continue
         for nb in sec["notebooks"]:
+            kernel = f"kernel {nb['peak_rss_mb']:,.0f} MB" if nb.get("peak_rss_mb") else ""
             rows.append((f"  {nb['notebook']}", f"{sec['orders']:,} orders", f"{_fmt(nb['seconds'], 1)} s"
-                         + ("" if nb["status"] == "ok" else f" [{nb['status']}]"), "—", "", ""))
+                         + ("" if nb["status"] == "ok" else f" [{nb['status']}]"), "—", "", kernel))
         jobs = sec.get("jobs", 1)
         target = {1_000_000: "≤ 90 s", 10_000_000: "≤ 360 s, ≤ 4 GiB"}.get(sec["orders"], "—")
         met = ""

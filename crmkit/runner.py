@@ -96,6 +96,7 @@ def _declared(nb_path: Path, cache: dict[Path, set[str]]) -> set[str]:
 
 
 _KERNEL_DIRS: list[str] = []  # private socket folders of this process's kernels, removed after each notebook
+_KERNEL_PEAKS: list[float] = []  # peak resident memory (MB) of the kernels that ran this process's current notebook
 
 
 def _make_ipc_manager():
@@ -118,7 +119,27 @@ def _make_ipc_manager():
             kw.setdefault("stderr", open(os.path.join(os.path.dirname(self.ip), "kernel.log"), "ab"))
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            # the kernel's peak resident memory, read before it exits
+            peak = _peak_rss_mb(getattr(self.provisioner, "pid", None))
+            if peak is not None:
+                _KERNEL_PEAKS.append(peak)
+            await super().shutdown_kernel(now=now, restart=restart)
+
     return IPCKernelManager
+
+
+def _peak_rss_mb(pid: int | None) -> float | None:
+    """High-water mark of a process's resident memory (Linux ``VmHWM``), in MB."""
+    if not pid:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "CRMKIT_THREADS")
@@ -138,7 +159,7 @@ def _single_threaded_worker() -> None:
 def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
     """Execute and render one notebook; never raises for notebook failures.
 
-    Returns a result record (status ``ok`` or ``failed``, seconds, error,
+    Returns a result record (status ``ok`` or ``failed``, seconds, peak resident memory of the kernel, error,
     output paths).  The executed notebook and its HTML are always written,
     with the error shown at the top when it failed.
     """
@@ -149,6 +170,7 @@ def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
     from .render import render_html, write_atomic
 
     t0 = time.perf_counter()
+    _KERNEL_PEAKS.clear()
     job.out_dir.mkdir(parents=True, exist_ok=True)
     final_nb = job.out_dir / f"{job.name}.ipynb"
     final_html = job.out_dir / f"{job.name}.html"
@@ -198,6 +220,7 @@ def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
         "period": job.period,
         "status": "failed" if error else "ok",
         "seconds": round(time.perf_counter() - t0, 2),
+        "peak_rss_mb": max(_KERNEL_PEAKS) if _KERNEL_PEAKS else None,
         "error": error,
         "key": job.key,
         "ipynb": final_nb.name,

@@ -36,6 +36,8 @@ def test_broken_company_does_not_stop_the_others(demo_store, tmp_path):
     good = json.loads((out / "jinghong" / "2025Q4" / "run.json").read_text())
     bad = json.loads((out / "ghost_company" / "2025Q4" / "run.json").read_text())
     assert good["status"] == "ok" and good["notebooks"]["00_data_quality"]["status"] == "ok"
+    # the kernel's peak memory is recorded (a Python kernel with pandas loaded needs well over 50 MB)
+    assert 50 < good["notebooks"]["00_data_quality"]["peak_rss_mb"] < 8192
     rec = bad["notebooks"]["00_data_quality"]
     assert bad["status"] == "failed" and rec["status"] == "failed" and "ghost_company" in rec["error"]
     # the failed report is still written, with the error prominent at the top
