@@ -65,9 +65,23 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
     return pd.DataFrame(cols, copy=False)
 
 
+#: DuckDB memory for one query (``CRMKIT_DUCKDB_MEMORY``, e.g. ``2GB``); larger aggregations spill to disk.
+DEFAULT_QUERY_MEMORY = "1GB"
+
+
 def _connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded memory, spilling to the system temporary folder.
+
+    Without a limit DuckDB may take most of the machine's memory for one
+    DISTINCT or GROUP BY over ten million rows; two reports running side by
+    side would then compete for it.
+    """
+    import tempfile
+
     con = duckdb.connect()
     con.execute(f"SET threads TO {int(os.environ.get('CRMKIT_THREADS') or 2)}")
+    con.execute(f"SET memory_limit = {_literal(os.environ.get('CRMKIT_DUCKDB_MEMORY') or DEFAULT_QUERY_MEMORY)}")
+    con.execute(f"SET temp_directory = {_literal(os.path.join(tempfile.gettempdir(), f'crmkit-duckdb-{os.getpid()}'))}")
     return con
 
 

@@ -78,7 +78,9 @@ def _query(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[st
     """Run ``sql`` against ``table`` (registered as ``t``) on a shared in-memory DuckDB; columns as arrays."""
     global _DB
     if _DB is None:
-        _DB = duckdb.connect()
+        from ..sql import _connect
+
+        _DB = _connect()  # bounded memory, spills to the temporary folder
     cur = _DB.cursor()  # one cursor per call: safe across threads, shares the warm database
     try:
         cur.register("t", table)
