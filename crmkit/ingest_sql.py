@@ -544,8 +544,11 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
                 # the usual export forms: ¥1,234.50, -¥88.00, ¥-5, 1,234 (one symbol, grouped or plain digits)
                 body = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
                 money_re = rf"[+-]?[¥￥$€£]?{body}|[¥￥$€£][+-]?{body}"
+                # translate() is slow: a value that starts with its one symbol and has no comma is the rest
+                starts = " OR ".join(f"({tref} >= chr({ord(c)}) AND {tref} < chr({ord(c) + 1}))" for c in "¥￥$€£")
                 fast = (f"WHEN regexp_full_match({tref}, {_regex(money_re)}) "
-                        f"THEN CAST(translate({tref}, '¥￥$€£,', '') AS DOUBLE) ")
+                        f"THEN CASE WHEN ({starts}) AND NOT contains({tref}, ',') THEN CAST({tref}[2:] AS DOUBLE) "
+                        f"ELSE CAST(translate({tref}, '¥￥$€£,', '') AS DOUBLE) END ")
             value = (f"(CASE WHEN regexp_full_match({tref}, {_regex(plain)}) THEN TRY_CAST({tref} AS DOUBLE) "
                      f"{fast}ELSE {slow} END){mul}")
     elif kind == "bool":
@@ -586,6 +589,11 @@ class _Plan:
     ignored: list[str]
     warnings: list[str] = field(default_factory=list)
     rows_in: int = 0
+    # position in the staged ``_fail`` list of ("w" source value | "x" text for pandas, canonical column)
+    fail_pos: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def fail(self, what: str, canon: str) -> str:
+        return f"_fail[{self.fail_pos[(what, canon)]}]"
 
 
 def _fails(c: _Col, v: str, n: str) -> str:
@@ -600,9 +608,10 @@ def _stage(con, plan: _Plan) -> None:
 
     Row numbers are ``file_row_number`` (Parquet) or the rowid, which follows
     the file because insertion order is preserved (CSV).  The source itself is
-    not copied: a parsed column also keeps, on the rows the fast path did not
-    read only, the text handed to pandas (``x_``) and the source value quoted
-    in the message (``w_``); everything else is NULL there.
+    not copied: on the rows the fast path did not read a value of, and only
+    there, the list ``_fail`` keeps the text handed to pandas and (CSV) the
+    source value quoted in the message; it is NULL on every other row, which
+    costs next to nothing, unlike a column per value.
     """
     src = plan.src
     if src.kind == "csv":
@@ -616,6 +625,7 @@ def _stage(con, plan: _Plan) -> None:
     l3, out = [], ["FALSE AS _rejected"]
     if src.kind == "parquet":
         out.append("file_row_number AS _row")
+    fails, items = [], []
     for c in plan.cols:
         v, n = _q("v_" + c.canon), _q("n_" + c.canon)
         l3.append(f"{c.value} AS {v}")
@@ -623,10 +633,15 @@ def _stage(con, plan: _Plan) -> None:
         if c.present is not None:
             l3.append(f"{c.present} AS {n}")
             out.append(n)
-            raw = f"ltrim({_q(c.header)}, ' ')" if src.kind == "csv" else _q(c.header)
-            out.append(f"CASE WHEN {_fails(c, v, n)} THEN {raw} END AS {_q('w_' + c.canon)}")
+            if src.kind == "csv":
+                fails.append(_fails(c, v, n))
+                items.append((("w", c.canon), f"CASE WHEN {fails[-1]} THEN ltrim({_q(c.header)}, ' ') END"))
             if c.residue:
-                out.append(f"CASE WHEN {n} AND {v} IS NULL THEN {_q('t_' + c.canon)} END AS {_q('x_' + c.canon)}")
+                fails.append(f"({n} AND {v} IS NULL)")
+                items.append((("x", c.canon), f"CASE WHEN {fails[-1]} THEN {_q('t_' + c.canon)} END"))
+    plan.fail_pos = {key: i + 1 for i, (key, _) in enumerate(items)}
+    if items:
+        out.append(f"CASE WHEN {' OR '.join(fails)} THEN CAST([{', '.join(e for _, e in items)}] AS VARCHAR[]) END AS _fail")
     q = f"SELECT *, {l1} FROM ({base})" if l1 else base
     if l2:
         q = f"SELECT *, {l2} FROM ({q})"
@@ -635,15 +650,15 @@ def _stage(con, plan: _Plan) -> None:
 
 
 def _src_view(con, plan: _Plan) -> None:
-    """``_src``: the source values with ``_row``, read again (only the rejects file needs them)."""
+    """``_src``: the source values with ``_row``, read again where needed (rejects file; Parquet messages)."""
     src = plan.src
     if src.kind == "csv":
         cols = ", ".join(f"ltrim({_q(r)}, ' ') AS {_q(h)}" for h, r in zip(src.headers, src.reader_names))
         # row_number() over the whole file reads it in order, as the staging rowids were assigned
-        con.execute(f"CREATE VIEW _src AS SELECT row_number() OVER () - 1 AS _row, {cols} FROM {src.reader}")
+        con.execute(f"CREATE OR REPLACE VIEW _src AS SELECT row_number() OVER () - 1 AS _row, {cols} FROM {src.reader}")
     else:
         cols = ", ".join(_q(h) for h in src.headers)
-        con.execute(f"CREATE VIEW _src AS SELECT file_row_number AS _row, {cols} FROM {src.reader}")
+        con.execute(f"CREATE OR REPLACE VIEW _src AS SELECT file_row_number AS _row, {cols} FROM {src.reader}")
 
 
 def _row_ref(plan: _Plan) -> str:
@@ -656,8 +671,9 @@ def _resolve_residue(con, plan: _Plan) -> None:
     for c in plan.cols:
         v = _q("v_" + c.canon)
         if c.residue:
-            x = _q("x_" + c.canon)
-            texts = con.execute(f"SELECT DISTINCT {x} AS _res_t FROM _stage WHERE {x} IS NOT NULL").df()["_res_t"]
+            x = plan.fail("x", c.canon)
+            texts = con.execute(
+                f"SELECT DISTINCT {x} AS _res_t FROM _stage WHERE _fail IS NOT NULL AND {x} IS NOT NULL").df()["_res_t"]
             if not len(texts):
                 continue
             s = pd.Series(texts.astype(object).to_numpy(), dtype=object)
@@ -676,7 +692,7 @@ def _resolve_residue(con, plan: _Plan) -> None:
             if res.empty:
                 continue
             con.register("_res_df", res)
-            con.execute(f"UPDATE _stage SET {v} = r._res_v FROM _res_df r WHERE _stage.{x} = r._res_t")
+            con.execute(f"UPDATE _stage SET {v} = r._res_v FROM _res_df r WHERE _stage._fail IS NOT NULL AND _stage.{x} = r._res_t")
             con.unregister("_res_df")
         if c.lower_fix:
             # str.lower of Python for values with non-ASCII characters
@@ -703,15 +719,19 @@ def _typed_view(con, plan: _Plan) -> None:
             parts.append(f"{v} AS {_q(c.canon)}")
             if c.present is not None:
                 parts.append(f"({_q('n_' + c.canon)} AND {v} IS NULL) AS {_q('b_' + c.canon)}")
-        if c.present is not None:
-            parts.append(_q("w_" + c.canon))
+    if plan.fail_pos:
+        parts.append("_fail")
     con.execute(f"CREATE VIEW _typed AS SELECT {', '.join(parts)} FROM _stage")
 
 
 def _messages(con, plan: _Plan, c: _Col) -> None:
     """Unparseable values of *c* as problems, worded as crmkit.ingest does."""
-    b, w = _q("b_" + c.canon), _q("w_" + c.canon)
-    vals = con.execute(f"SELECT DISTINCT {w} AS v FROM _typed WHERE {b}").fetchall()
+    b = _q("b_" + c.canon)
+    if plan.src.kind == "csv":
+        bad = f"(SELECT _row, {plan.fail('w', c.canon)} AS _w FROM _typed WHERE {b})"
+    else:  # the typed source value, read again
+        bad = f"(SELECT _row, {_q(c.header)} AS _w FROM _src WHERE _row IN (SELECT _row FROM _typed WHERE {b}))"
+    vals = con.execute(f"SELECT DISTINCT _w AS v FROM {bad}").fetchall()
     word = _KIND_WORD.get(c.kind, c.kind)
     hint = " (if the file uses decimal commas, set decimal: \",\" in the mapping)" if c.kind in ("money", "number") else ""
     msgs = pd.DataFrame(
@@ -722,7 +742,7 @@ def _messages(con, plan: _Plan, c: _Col) -> None:
     con.register("_msg_df", msgs)
     con.execute(
         f"INSERT INTO _problems SELECT t._row, {c.pos}, {_lit('unparseable_' + c.kind)}, {_lit(c.canon)}, g._msg_p "
-        f"FROM _typed t JOIN _msg_df g ON t.{w} IS NOT DISTINCT FROM g._msg_v WHERE t.{b}"
+        f"FROM {bad} t JOIN _msg_df g ON t._w IS NOT DISTINCT FROM g._msg_v"
     )
     con.unregister("_msg_df")
 
@@ -730,9 +750,9 @@ def _messages(con, plan: _Plan, c: _Col) -> None:
 def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> None:
     """Fill ``_problems(row, ord, rule, col, problem)`` like crmkit.ingest.prepare.
 
-    Each check is one scan at most: the row-level rules are evaluated together
-    to pick the candidate rows, and the key checks look only at the keys that
-    occur more than once.
+    The row-level rules are first counted together in one scan (usually no row
+    breaks one), and the key checks look only at the keys that occur more than
+    once.
     """
     t = plan.t
     present = {c.canon: c for c in plan.cols}
@@ -821,15 +841,12 @@ def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> N
         if c.max is not None:
             add(o + 3, f"less_than_or_equal_to({c.max})", c.name, f"{c.name} must be at most {c.max}",
                 f"{_q(c.name)} > {c.max}")
-    if rules:
-        any_rule = " OR ".join(f"({r[4]})" for r in rules)
-        con.execute(f"CREATE TEMP TABLE _cand AS SELECT * FROM _typed WHERE {any_rule}")
-        if con.execute("SELECT count(*) FROM _cand").fetchone()[0]:
-            for ord_, rule, col, problem, where in rules:
-                con.execute(
-                    f"INSERT INTO _problems SELECT _row, {ord_}, {_lit(rule)}, {_lit(col)}, {_lit(problem)} FROM _cand WHERE {where}"
-                )
-        con.execute("DROP TABLE _cand")
+    # usually no row breaks a rule: one count over the columns the rules read, then a scan per rule only if needed
+    if rules and con.execute("SELECT count(*) FROM _typed WHERE " + " OR ".join(f"({r[4]})" for r in rules)).fetchone()[0]:
+        for ord_, rule, col, problem, where in rules:
+            con.execute(
+                f"INSERT INTO _problems SELECT _row, {ord_}, {_lit(rule)}, {_lit(col)}, {_lit(problem)} FROM _typed WHERE {where}"
+            )
     if known is not None and t.name in FK_REQUIRED and "customer_id" in present:
         n_known = con.execute("SELECT count(*) FROM _known").fetchone()[0]
         hint = "load the customers table first" if n_known == 0 else "check the id or load the missing customers"
@@ -1058,6 +1075,8 @@ def ingest_large(
             plan.rows_in = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
             _resolve_residue(con, plan)
             _typed_view(con, plan)
+            if src.kind == "parquet":
+                _src_view(con, plan)
             emit("validate", {"rows": plan.rows_in})
             known = None
             if table in FK_REQUIRED:
