@@ -234,6 +234,26 @@ def test_date_format_and_value_maps(tmp_path, files):
     assert_same(tmp_path, [_customers(files), _orders(src, files, mapping, max_reject_rate=1.0)])
 
 
+def test_source_rows_follow_the_file_when_read_in_parallel(tmp_path, files):
+    """A CSV large enough for DuckDB to read in parallel keeps its row numbers (rejects, first duplicate kept)."""
+    n = 300_000
+    ids = [f"O{i}" for i in range(n)]
+    later = [150_001, 299_998]  # data rows repeating an earlier order id
+    for i in later:
+        ids[i] = ids[i - 150_000]
+    frame = pd.DataFrame({"订单编号": ids, "客户ID": "C001", "下单时间": "2025-01-03 10:00", "实付金额": "12.50",
+                          "渠道": "线上", "是否退货": "否", "备注": "x" * 40})
+    src = write_csv(frame, tmp_path / "many.csv")
+    store = Store(tmp_path / "s.duckdb")
+    ingest_large(store, files["customers"], "customers", "acme", files["customers_map"])
+    rep = ingest_large(store, src, "orders", "acme", files["orders_map"], rejects_dir=tmp_path / "rejects")
+    rejects = pd.read_csv(rep.rejects_file, dtype=str, encoding="utf-8-sig")
+    assert rejects["source_row"].astype(int).tolist() == [i + 2 for i in later]
+    assert rejects["订单编号"].tolist() == [ids[i] for i in later]
+    kept = store.load("acme", *WIDE).orders
+    assert len(kept) == n - len(later) and kept["order_id"].is_unique
+
+
 # -- bad inputs -------------------------------------------------------------------
 
 
