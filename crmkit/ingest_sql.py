@@ -5,9 +5,9 @@ followed by :meth:`crmkit.store.Store.ingest` (mapping, coercion, the
 validation rules of :mod:`crmkit.schemas`, rejects file with source row
 numbers and reasons, reject-rate threshold, one transaction, ingest log) but
 never holds the source in pandas: the file is read by DuckDB's own readers
-(``read_csv(..., all_varchar=true)``, ``read_parquet``) into a staging
-database on disk, typed and validated with SQL, and the clean rows are copied
-into the store in one transaction.  Memory is bounded by DuckDB's
+(``read_csv(..., all_varchar=true)``, ``read_parquet``) and typed in one pass
+into an in-memory staging database, validated with SQL, and the clean rows are
+copied into the store in one transaction.  Memory is bounded by DuckDB's
 ``memory_limit`` (the staging database spills to a temporary directory).
 
 How values are read
@@ -1002,8 +1002,8 @@ def ingest_large(
     threads : int, optional
         DuckDB threads (default: all cores).
     tmp_dir : path, optional
-        Where the staging database, spill files and transcoded copies go
-        (default: the system temporary directory).
+        Where spill files and transcoded copies go (default: the system
+        temporary directory).
 
     Returns
     -------
