@@ -261,10 +261,11 @@ def section_clv(p: dict) -> dict:
     mod = _import("bench_clv")
     if mod is None:
         return {"skipped": "benchmarks/bench_clv.py not present"}
-    lifetimes = (HERE / ".venv-lifetimes" / "bin" / "python").exists() or p.get("install_lifetimes", False)
+    # lifetimes 0.11.3 gets its own virtualenv (it needs pandas < 3), created on first use unless --no-lifetimes
+    lifetimes = bool(p.get("install_lifetimes", True))
     res = mod.run(p["clv_orders"], n_fit_customers=p["clv_fit"], lifetimes=lifetimes, lifetimes_timeout=1800.0)
     if not lifetimes:
-        res["note"] = "lifetimes not compared: benchmarks/.venv-lifetimes is missing (bench_clv.py creates it)"
+        res["note"] = "lifetimes not compared (--no-lifetimes)"
     return res
 
 
@@ -419,6 +420,8 @@ def print_table(res: dict) -> None:
 def main(argv: list[str] | None = None) -> dict | None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
+    ap.add_argument("--no-lifetimes", action="store_true",
+                    help="do not install lifetimes 0.11.3 (in benchmarks/.venv-lifetimes) to compare against")
     ap.add_argument("--no-large-suite", action="store_true",
                     help="skip the report suite at 10M orders (or CRMKIT_BENCH_NO_LARGE=1)")
     ap.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
@@ -438,7 +441,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     sizes = SIZES[mode]
     wd = a.workdir or Path(tempfile.gettempdir()) / f"crmkit-bench-{mode}"
     wd.mkdir(parents=True, exist_ok=True)
-    p = {"workdir": str(wd), **sizes}
+    p = {"workdir": str(wd), **sizes, "install_lifetimes": not a.no_lifetimes}
     only = set(a.only or SECTIONS)
     started = dt.datetime.now()
     res: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "mode": mode + ("" if full or a.quick else " (no 10M suite)"),
