@@ -338,9 +338,9 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             rows.append((f"ingest orders {fmt} ({how})", size, f"failed (exit {sec.get('exit_code')})", "—", "—", rss(sec)))
             continue
         o = sec["orders"]
-        target = f"≥ {TARGETS['ingest_' + fmt]:,} rows/s" if how == "sql" else "—"
+        target = f"≥ {TARGETS['ingest_' + fmt]:,} rows/s" if how == "sql" and size == "large" else "—"
         met = ""
-        if how == "sql":
+        if how == "sql" and size == "large":  # the targets are for 10M orders
             met = " ✓" if o["rows_per_second"] >= TARGETS["ingest_" + fmt] else " ✗"
         vs = "1.00 (baseline)" if how == "pandas" else (
             f"{o['rows_per_second'] / pandas_rate[fmt]:.1f}× pandas@{[k for k in ing if k.startswith('pandas:' + fmt)][0].split(':')[2]}"
@@ -389,13 +389,13 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
                              (f"lifetimes {lt:.2f} s = {f['lifetimes_vs_crmkit']:.1f}×; LL {f['crmkit_ll']:.1f} vs {f.get('lifetimes_ll', float('nan')):.1f}"
                               if lt is not None else "lifetimes not run"), ""))
             if c.get("note"):
-                rows.append(("  note", "", c["note"], "", "", ""))
+                rows.append(("  note", "", "", "", c["note"], ""))
     b = r.get("batch")
     if b:
         if "speedup" in b:
             rows.append(("demo reports, 1 job", f"{b['jobs1_reports']} reports", f"{b['jobs1_seconds']:,.1f} s", "—", "baseline", rss(b)))
             rows.append(("demo reports, 2 jobs", f"{b['jobs2_reports']} reports", f"{b['jobs2_seconds']:,.1f} s",
-                         "→ 2× on 2 idle cores", f"speed-up {b['speedup']:.2f}×", ""))
+                         "≥ 1.6×", f"speed-up {b['speedup']:.2f}×" + (" ✓" if b["speedup"] >= 1.6 else " ✗"), ""))
         else:
             rows.append(("demo reports 1 vs 2 jobs", "—", f"failed (exit {b.get('exit_code')})", "—", "—", rss(b)))
     return rows
