@@ -420,6 +420,7 @@ def print_table(res: dict) -> None:
 def main(argv: list[str] | None = None) -> dict | None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
+    ap.add_argument("--suite-jobs", type=int, default=2, help="parallel notebooks in the suite section (default 2)")
     ap.add_argument("--no-lifetimes", action="store_true",
                     help="do not install lifetimes 0.11.3 (in benchmarks/.venv-lifetimes) to compare against")
     ap.add_argument("--no-large-suite", action="store_true",
@@ -441,7 +442,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     sizes = SIZES[mode]
     wd = a.workdir or Path(tempfile.gettempdir()) / f"crmkit-bench-{mode}"
     wd.mkdir(parents=True, exist_ok=True)
-    p = {"workdir": str(wd), **sizes, "install_lifetimes": not a.no_lifetimes}
+    p = {"workdir": str(wd), **sizes, "install_lifetimes": not a.no_lifetimes, "suite_jobs": a.suite_jobs}
     only = set(a.only or SECTIONS)
     started = dt.datetime.now()
     res: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "mode": mode + ("" if full or a.quick else " (no 10M suite)"),
