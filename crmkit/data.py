@@ -7,6 +7,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .sql import StoreTable
 from .tables import TABLES, TABLE_NAMES
 
 __all__ = ["CRMData", "LazyTables", "empty_table", "as_timestamp", "window_bounds", "rows_between"]
@@ -68,7 +69,7 @@ def rows_between(df, column: str, start, end, columns: list[str] | None = None) 
     read from the store, as a frame.  For a frame *columns* is ignored.
     """
     lo, hi = window_bounds(start, end)
-    if not isinstance(df, pd.DataFrame) and hasattr(df, "frame"):
+    if isinstance(df, StoreTable):
         c = '"' + column.replace('"', '""') + '"'
         return df.frame(f"{c} >= TIMESTAMP '{lo:%Y-%m-%d %H:%M:%S}' AND {c} < TIMESTAMP '{hi:%Y-%m-%d %H:%M:%S}'",
                         columns=columns)
@@ -151,8 +152,6 @@ class CRMData:
         if name not in TABLES:
             raise KeyError(name)
         if self.store_path is not None and self.row_counts is not None:
-            from .sql import StoreTable
-
             if self.row_counts.get(name, 0) > 0:
                 return StoreTable(self.store_path, name, self.company, self.end_exclusive)
             return empty_table(name)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import DataError
 from .estimate import MIN_N, Estimate, proportion
-from .sql import query
+from .sql import StoreTable, query
 from .value import _flag, _margin, _ratio, _with_columns
 from .data import window_bounds, rows_between
 
@@ -142,7 +142,7 @@ def attributed_orders(
         is_return, attribution`` (only campaigns in *campaign_ids* when given).
     """
     _, hi = window_bounds(end, end)
-    if not isinstance(orders, pd.DataFrame) and hasattr(orders, "frame"):
+    if isinstance(orders, StoreTable):
         # a table in the store: read only orders that can be attributed (a campaign code, or after the first touch)
         first_touch = None
         if interactions is not None and len(interactions) and attribution_window_days > 0 and "campaign_id" in interactions:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .data import CRMData
 from .estimate import Estimate, proportion
+from .sql import _ident as _q, _literal
 from .tables import TABLES, TABLE_NAMES
 
 __all__ = ["coverage", "completeness", "duplicates", "referential_integrity", "monthly_volume"]
@@ -16,14 +17,6 @@ CUSTOMER_REFERENCES = (
     ("interactions", "customer_id"), ("churn_events", "customer_id"), ("loyalty_ledger", "customer_id"),
     ("customers", "referred_by"),
 )
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _ts(value: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{pd.Timestamp(value):%Y-%m-%d %H:%M:%S}'"
 
 
 def _supplied(data: CRMData) -> list[str]:
@@ -58,7 +51,7 @@ def coverage(data: CRMData) -> pd.DataFrame:
         tc = TABLES[name].time_column
         if tc and tc in _columns(data, name):
             c = _q(tc)
-            parts.append(f"SELECT '{name}' AS tbl, count(*) AS n, count(*) FILTER ({c} >= {_ts(lo)} AND {c} < {_ts(hi)}) "
+            parts.append(f"SELECT '{name}' AS tbl, count(*) AS n, count(*) FILTER ({c} >= {_literal(lo)} AND {c} < {_literal(hi)}) "
                          f"AS n_window, min({c})::TIMESTAMP AS first, max({c})::TIMESTAMP AS last FROM {_q(name)}")
         else:
             parts.append(f"SELECT '{name}' AS tbl, count(*) AS n, count(*) AS n_window, NULL::TIMESTAMP AS first, "

@@ -61,7 +61,6 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
             except (TypeError, ValueError):
                 pass
         cols[name] = col
-        del col
     return pd.DataFrame(cols, copy=False)
 
 
@@ -144,9 +143,6 @@ class StoreTable:
             return fetch_frame(con, f"SELECT {what} FROM t" + (f" WHERE {where}" if where else ""), table=TABLES[self.table])
         finally:
             con.close()
-
-    def __len__(self) -> int:
-        return int(query("SELECT count(*) AS n FROM t", t=self)["n"].iloc[0])
 
     def select_sql(self, schema: str) -> str:
         """SELECT statement of these rows from the store attached as *schema*."""
