@@ -3,7 +3,7 @@
 Generates synthetic orders directly with numpy (independent of the demo
 generator): ``n_orders`` orders over ``n_orders / 10`` customers across three
 years, log-normal amounts, 5 % returns and a gross margin on 80 % of orders,
-then runs :func:`crmkit.value.customer_summary` (the DuckDB SQL that builds
+then runs :func:`crmkit.indicators.value.customer_summary` (the DuckDB SQL that builds
 the per-customer RFM / historical CLV frame of ``05_value``).
 
 Usage::

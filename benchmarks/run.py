@@ -10,7 +10,7 @@ written to ``benchmarks/results/<timestamp>.json`` with the machine facts.
 Sections
 --------
 exports         stream the large demo exports (``crmkit.demo.large``)
-ingest_sql      SQL ingest (``crmkit.ingest_sql``) of 10M orders from Parquet and from CSV
+ingest_sql      SQL ingest (``crmkit.ingest.duck``) of 10M orders from Parquet and from CSV
 ingest_pandas   pandas ingest (``Store.ingest``) at 1M orders, and the SQL path at 1M for the ratio
 suite           every report notebook for one company-period on the 1M- and 10M-order stores, 2 jobs
 value           per-customer aggregation of 05_value (``benchmarks/bench_value.py``)
@@ -183,8 +183,8 @@ def section_exports(p: dict) -> dict:
 
 
 def _ingest(fmt: str, d: Path, store_path: Path, how: str) -> dict:
-    from crmkit.demo_store import read_manifest
-    from crmkit.ingest_sql import ingest_large
+    from crmkit.demo.build import read_manifest
+    from crmkit.ingest.duck import ingest_large
     from crmkit.store import Store
 
     if store_path.exists():
@@ -217,8 +217,8 @@ def section_ingest(p: dict) -> dict:
 
 def section_suite(p: dict) -> dict:
     """All report notebooks for one company-period on a store built from the large exports."""
-    from crmkit.params import load_params
-    from crmkit.runner import run_reports
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
 
     wd = Path(p["workdir"])
     c, o = p[p["size"]]
@@ -271,8 +271,8 @@ def section_clv(p: dict) -> dict:
 
 def section_batch(p: dict) -> dict:
     """Demo store at scale 1, then every demo report with 1 and with 2 jobs."""
-    from crmkit.demo_store import build_demo_store, demo_params
-    from crmkit.runner import run_reports
+    from crmkit.demo.build import build_demo_store, demo_params
+    from crmkit.reports.runner import run_reports
 
     wd = Path(tempfile.mkdtemp(prefix="batch-", dir=p["workdir"]))
     store = wd / "crm.duckdb"

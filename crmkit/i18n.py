@@ -6,6 +6,7 @@ and its translation stay side by side and reviewable.
 """
 
 from __future__ import annotations
+from crmkit import resources
 
 LANGUAGES = ("en", "zh")
 
@@ -40,7 +41,7 @@ def code_labels() -> dict[str, tuple[str, str]]:
 
         import yaml
 
-        raw = yaml.safe_load((Path(__file__).with_name("data") / "codes.yaml").read_text(encoding="utf-8"))
+        raw = yaml.safe_load(resources.path("data", "codes.yaml").read_text(encoding="utf-8"))
         flat: dict[str, tuple[str, str]] = {}
         for family in raw.values():
             for code, (en, zh) in family.items():
@@ -53,7 +54,7 @@ _CODES: dict[str, tuple[str, str]] | None = None
 
 
 def check_language(language: str) -> str:
-    from .errors import ConfigError
+    from crmkit.errors import ConfigError
 
     if language not in LANGUAGES:
         raise ConfigError(f"language must be one of {LANGUAGES}, not {language!r}")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError, CRMKitError
+from crmkit.errors import ConfigError, CRMKitError
 
 __all__ = ["read_yaml"]
 

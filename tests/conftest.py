@@ -42,7 +42,7 @@ def store(tmp_path: Path, exports) -> Store:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
     """A small demo store built through raw exports and ingest (shared per test worker)."""
-    from crmkit.demo_store import build_demo_store
+    from crmkit.demo.build import build_demo_store
 
     d = tmp_path_factory.mktemp("demo")
     path = d / "crm.duckdb"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.index import build_index
-from crmkit.params import load_params
-from crmkit.runner import list_notebooks, run_reports
+from crmkit.reports.index import build_index
+from crmkit.reports.params import load_params
+from crmkit.reports.runner import list_notebooks, run_reports
 
 from .conftest import ARTIFACTS
 

@@ -200,7 +200,7 @@ def test_separable_training_data_falls_back_to_regularised_fit():
 
 def test_warning_model_ignores_features_without_variation():
     """A company with no tickets has constant service features: the fit must still work."""
-    from crmkit.churn import ChurnWarningModel
+    from crmkit.indicators.churn import ChurnWarningModel
 
     rng = np.random.default_rng(3)
     df = pd.DataFrame({"x": rng.normal(size=500), "tickets": 0.0, "complaints": 0.0})

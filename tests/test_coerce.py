@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from crmkit.coerce import coerce_amounts, coerce_bools, coerce_dates, coerce_ids
+from crmkit.contract.coerce import coerce_amounts, coerce_bools, coerce_dates, coerce_ids
 
 
 @pytest.mark.parametrize(

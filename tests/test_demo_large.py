@@ -7,8 +7,8 @@ import pyarrow as pa
 import pytest
 
 from crmkit.demo.large import generate_large, iter_large, write_large_exports
-from crmkit.demo_store import read_manifest
-from crmkit.ingest_sql import ingest_large
+from crmkit.demo.build import read_manifest
+from crmkit.ingest.duck import ingest_large
 from crmkit.store import Store
 
 

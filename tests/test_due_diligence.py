@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import due_diligence as dd
-from crmkit import summary
-from crmkit.data import CRMData
+from crmkit.evaluation import due_diligence as dd
+from crmkit.evaluation import summary
+from crmkit.store.data import CRMData
 from crmkit.errors import ConfigError
-from crmkit.runner import list_notebooks
-from crmkit.weights_config import load_weights
+from crmkit.reports.runner import list_notebooks
+from crmkit.evaluation.weights import load_weights
 
 RULES = dd.load_red_flags()
 DERIVED = {"complaint_rate_ratio"}  # computed by the 98 report itself, not saved by a dimension report
@@ -323,13 +323,13 @@ def test_notebook_follows_the_report_conventions():
     assert "weights" not in declared  # the due-diligence preset is fixed
     assert all("remove_cell" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown")
     assert code[-1].source.rstrip().endswith("nb.finish(output_dir)")
-    assert 'ck.notebook.setup("98_due_diligence", "summary"' in code[1].source
+    assert 'ck.reports.setup("98_due_diligence", "summary"' in code[1].source
 
 
 @pytest.mark.slow
 def test_due_diligence_report_runs_on_the_demo_store(demo_store, tmp_path):
-    from crmkit.params import load_params
-    from crmkit.runner import run_reports
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
 
     params = [load_params(None, company="yunting", period="2025Q4", store=str(demo_store), language="zh")]
     result = run_reports(params, outputs=tmp_path, notebooks=["01", "02", "03", "04", "05", "06", "98"])

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from bs4 import BeautifulSoup
 
-from crmkit.index import build_index
-from crmkit.params import load_params
-from crmkit.runner import run_reports
+from crmkit.reports.index import build_index
+from crmkit.reports.params import load_params
+from crmkit.reports.runner import run_reports
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def test_report_exists_without_code_and_shows_store_figures(dq_report, demo_stor
     html = (out / "jinghong" / "2025Q4" / "00_data_quality.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     # no code: neither the set-up call nor imports nor the parameter cell reach the report
-    for code in ("ck.notebook.setup", "import crmkit", "quality.coverage(", "output_dir ="):
+    for code in ("ck.reports.setup", "import crmkit", "quality.coverage(", "output_dir ="):
         assert code not in html
     assert not soup.select(".jp-InputArea, .input_area, .highlight")
     # self-contained: nothing is loaded from elsewhere

@@ -269,8 +269,8 @@ def test_both_engines_load_the_same_rows(store, exports, engine):
 
 
 def test_auto_engine_picks_sql_for_large_files(store, exports, monkeypatch):
-    import crmkit.ingest_sql as ingest_sql
-    import crmkit.store as store_module
+    import crmkit.ingest.duck as ingest_sql
+    import crmkit.store.database as store_module
 
     called = []
     real = ingest_sql.ingest_large

@@ -2,7 +2,7 @@
 
 Every case runs the same ingests on two fresh stores, one through
 :meth:`crmkit.store.Store.ingest` and one through
-:func:`crmkit.ingest_sql.ingest_large`, and compares what ``Store.load``
+:func:`crmkit.ingest.duck.ingest_large`, and compares what ``Store.load``
 returns, the reports, the rejects files and the errors.
 """
 
@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmkit.errors import CRMKitError, DataError
-from crmkit.ingest_sql import ingest_large
+from crmkit.ingest.duck import ingest_large
 from crmkit.store import Store
-from crmkit.tables import TABLE_NAMES
+from crmkit.contract.tables import TABLE_NAMES
 
 from .helpers import (
     CUSTOMERS_MAPPING,

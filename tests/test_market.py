@@ -10,7 +10,7 @@ import pytest
 
 from crmkit import market
 from crmkit.errors import ConfigError
-from crmkit.params import load_params
+from crmkit.reports.params import load_params
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Management maturity questionnaire and scoring (crmkit.maturity)."""
+"""Management maturity questionnaire and scoring (crmkit.indicators.maturity)."""
 
 from __future__ import annotations
 

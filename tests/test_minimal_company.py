@@ -6,9 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crmkit import demo
-from crmkit.demo_store import ingest_frames
-from crmkit.params import load_params
-from crmkit.runner import list_notebooks, run_reports
+from crmkit.demo.build import ingest_frames
+from crmkit.reports.params import load_params
+from crmkit.reports.runner import list_notebooks, run_reports
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("minimal")]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.params import load_params
-from crmkit.runner import list_notebooks, run_reports
+from crmkit.reports.params import load_params
+from crmkit.reports.runner import list_notebooks, run_reports
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from crmkit.errors import ConfigError
-from crmkit.params import Parameters, load_params, period_bounds
+from crmkit.reports.params import Parameters, load_params, period_bounds
 
 from .helpers import write_text
 

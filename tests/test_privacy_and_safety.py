@@ -20,9 +20,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crmkit import demo
-from crmkit.demo_store import ingest_frames
-from crmkit.params import Parameters, load_params
-from crmkit.runner import run_reports
+from crmkit.demo.build import ingest_frames
+from crmkit.reports.params import Parameters, load_params
+from crmkit.reports.runner import run_reports
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +91,7 @@ def test_suite_runs_on_hostile_data(hostile_run):
 
 def test_no_injected_markup_in_any_report(hostile_run):
     folder, _, _ = hostile_run
-    from crmkit.runner import list_notebooks
+    from crmkit.reports.runner import list_notebooks
 
     pages = sorted(folder.glob("*.html"))
     assert len(pages) == len(list_notebooks())
@@ -164,8 +164,8 @@ def test_matplotlib_resolves_a_font_covering_report_chinese():
     from fontTools.ttLib import TTFont
     from matplotlib import font_manager, rcParams
 
-    from crmkit import plotting
-    from crmkit.runner import list_notebooks
+    from crmkit.reports import plotting
+    from crmkit.reports.runner import list_notebooks
 
     plotting.setup("zh")
     text = "".join(c.source for p in list_notebooks() for c in nbformat.read(p, as_version=4).cells)

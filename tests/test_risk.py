@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from crmkit import risk
-from crmkit.data import CRMData
+from crmkit.store.data import CRMData
 
 
 def test_hhi_by_hand():

@@ -1,6 +1,6 @@
 """Aggregations run inside the store give the results of the same functions on loaded frames.
 
-The notebooks pass ``data.source("orders")`` (a :class:`crmkit.sql.StoreTable`)
+The notebooks pass ``data.source("orders")`` (a :class:`crmkit.store.sql.StoreTable`)
 so that ten million orders are aggregated by DuckDB where they are stored;
 every function they call that way must agree with the pandas/frame path.
 """
@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from crmkit import churn, cost, customer_base as cb, loyalty, market, marketing, quality, risk, value
-from crmkit import due_diligence as dd
+from crmkit.evaluation import due_diligence as dd
 from crmkit.clv.workflow import predictive_clv
-from crmkit.data import CRMData, rows_between
-from crmkit.sql import StoreTable, query
+from crmkit.store.data import CRMData, rows_between
+from crmkit.store.sql import StoreTable, query
 from crmkit.store import Store
-from crmkit.tables import TABLE_NAMES
+from crmkit.contract.tables import TABLE_NAMES
 
 
 

@@ -16,8 +16,8 @@ import yaml
 
 from crmkit import maturity
 from crmkit.errors import ConfigError
-from crmkit.runner import is_final, list_notebooks
-from crmkit.summary import (
+from crmkit.reports.runner import is_final, list_notebooks
+from crmkit.evaluation.summary import (
     SCHEMA_PATH,
     alerts,
     build_scorecard,
@@ -33,7 +33,7 @@ from crmkit.summary import (
     strengths_weaknesses,
     validate_scorecard,
 )
-from crmkit.weights_config import SCORED_DIMENSIONS, load_weights, parameters_dir
+from crmkit.evaluation.weights import SCORED_DIMENSIONS, load_weights, parameters_dir
 
 _ADD = re.compile(r"metrics\.add\(\s*(f?)\"([^\"]+)\"")
 
@@ -283,8 +283,8 @@ def test_previous_period(period, previous):
 @pytest.fixture(scope="module")
 def suite(demo_store, tmp_path_factory):
     """All reports of one demo company-period through the runner."""
-    from crmkit.params import load_params
-    from crmkit.runner import run_reports
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
 
     out = tmp_path_factory.mktemp("summary-out")
     params = [load_params(None, company="jinghong", period="2025Q4", store=str(demo_store), language="en")]
@@ -332,7 +332,7 @@ def test_scorecard_json_validates_and_recomputes(suite):
     assert payload["composite"]["rank_band"] is None and payload["peers"] == []
     assert len(payload["strengths"]) == 3 and len(payload["weaknesses"]) == 3
     # the index page reads composite.value and composite.grade
-    from crmkit.index import collect_runs
+    from crmkit.reports.index import collect_runs
 
     run = next(r for r in collect_runs(out) if r["company"] == "jinghong")
     assert run["composite"] == payload["composite"]["value"] and run["grade"] == payload["composite"]["grade"]
@@ -341,8 +341,8 @@ def test_scorecard_json_validates_and_recomputes(suite):
 @pytest.mark.slow
 def test_summary_with_peers_and_previous_period(suite, demo_store, tmp_path):
     """Peers' metrics and the previous period's scorecard are picked up from the output folder."""
-    from crmkit.params import load_params
-    from crmkit.runner import run_reports
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
 
     out = tmp_path / "out"
     shutil.copytree(suite[0] / "jinghong" / "2025Q4", out / "jinghong" / "2025Q4")

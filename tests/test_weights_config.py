@@ -10,7 +10,7 @@ import yaml
 
 from crmkit.errors import ConfigError
 from crmkit.scoring import ahp_weights, hierarchical_weights
-from crmkit.weights_config import (
+from crmkit.evaluation.weights import (
     SCORED_DIMENSIONS,
     complete_indicator_weights,
     load_weights,

@@ -13,8 +13,8 @@ import traceback
 
 import click
 
-from .. import __version__
-from ..errors import CRMKitError
+from crmkit import __version__
+from crmkit.errors import CRMKitError
 
 __all__ = ["main", "cli"]
 
@@ -48,7 +48,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import batch, demo, index, ingest, run, template, validate
+    from crmkit.cli import batch, demo, index, ingest, run, template, validate
 
     for mod in (demo, ingest, validate, run, batch, index, template):
         cli.add_command(mod.command)

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
-from ..runner import BatchResult
+from crmkit.reports.runner import BatchResult
 
 
 class BatchProgress:
-    """``on_event`` callback for :func:`crmkit.runner.run_reports`.
+    """``on_event`` callback for :func:`crmkit.reports.runner.run_reports`.
 
     Shows a rich progress bar (done / failed / running, elapsed, ETA) on a
     terminal, and one plain line per finished notebook otherwise (CI logs).

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import ConfigError
-from ..yamlio import read_yaml
-from ._common import jobs_option, outputs_option, store_option
+from crmkit.errors import ConfigError
+from crmkit.yamlio import read_yaml
+from crmkit.cli._common import jobs_option, outputs_option, store_option
 
 
 def collect_params(target: str, store: str | None):
@@ -18,7 +18,7 @@ def collect_params(target: str, store: str | None):
     and optional ``defaults:`` applied to every run.  A folder is searched for
     YAML files that define both ``company`` and ``period``.
     """
-    from ..params import load_params
+    from crmkit.reports.params import load_params
 
     path = Path(target)
     override = {"store": store} if store else {}
@@ -67,6 +67,6 @@ def command(target, resume, notebooks, store, outputs, jobs):
     Dimension notebooks run first, each company-period's summary last. One
     failing notebook never stops the others; the exit status is 1 if any failed.
     """
-    from .run import run_and_report
+    from crmkit.cli.run import run_and_report
 
     run_and_report(collect_params(target, store), outputs, list(notebooks) or None, jobs, resume)

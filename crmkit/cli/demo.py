@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import jobs_option, outputs_option
+from crmkit.cli._common import jobs_option, outputs_option
 
 
 @click.command("demo")
@@ -24,8 +24,8 @@ from ._common import jobs_option, outputs_option
 @jobs_option
 def command(store, exports, scale, seed, language, no_reports, resume, outputs, jobs):
     """Generate seeded demo exports for three companies, ingest them and run all reports."""
-    from ..demo_store import build_demo_store, demo_params
-    from .run import run_and_report
+    from crmkit.demo.build import build_demo_store, demo_params
+    from crmkit.cli.run import run_and_report
 
     t0 = time.perf_counter()
     click.echo(f"Building demo store {store} from raw exports in {exports} (seed {seed}, scale {scale})...")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ._common import outputs_option
+from crmkit.cli._common import outputs_option
 
 
 @click.command("index")
 @outputs_option
 def command(outputs):
     """Rebuild OUTPUTS/index.html linking every report."""
-    from ..index import build_index
+    from crmkit.reports.index import build_index
 
     path = build_index(outputs)
     click.echo(f"Index: {path.resolve()}")

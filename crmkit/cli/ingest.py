@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import store_option
+from crmkit.cli._common import store_option
 
 
 @click.command("ingest")
@@ -28,8 +28,8 @@ def command(source, table, company, mapping, mode, query, source_table, max_reje
     next to the store. If too many rows fail, nothing is loaded and the store
     stays exactly as it was.
     """
-    from ..ingest import resolve_mapping
-    from ..store import DEFAULT_MAX_REJECT_RATE, Store
+    from crmkit.ingest.canonical import resolve_mapping
+    from crmkit.store.database import DEFAULT_MAX_REJECT_RATE, Store
 
     m = resolve_mapping(table, mapping)
     if query or source_table:

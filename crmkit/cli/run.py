@@ -6,14 +6,14 @@ import sys
 
 import click
 
-from ._common import default_jobs, interactive, jobs_option, outputs_option, store_option
+from crmkit.cli._common import default_jobs, interactive, jobs_option, outputs_option, store_option
 
 
 def run_and_report(param_sets, outputs, notebooks, jobs, resume) -> None:
     """Run, show progress and results, rebuild the index, exit 1 if anything failed."""
-    from ..index import build_index
-    from ..runner import run_reports
-    from ._progress import BatchProgress, print_results
+    from crmkit.reports.index import build_index
+    from crmkit.reports.runner import run_reports
+    from crmkit.cli._progress import BatchProgress, print_results
 
     with BatchProgress(interactive()) as progress:
         result = run_reports(param_sets, outputs=outputs, notebooks=notebooks, jobs=default_jobs(jobs), resume=resume, on_event=progress)
@@ -33,7 +33,7 @@ def run_and_report(param_sets, outputs, notebooks, jobs, resume) -> None:
 @jobs_option
 def command(params, notebooks, resume, store, outputs, jobs):
     """Validate PARAMS (a parameter YAML) and render its reports into OUTPUTS/<company>/<period>/."""
-    from ..params import load_params
+    from crmkit.reports.params import load_params
 
     p = load_params(params, {"store": store} if store else None)
     run_and_report([p], outputs, list(notebooks) or None, jobs, resume)

@@ -11,7 +11,7 @@ import click
               help="File to write (.xlsx or .csv).")
 def command(kind, output):
     """Write a template to fill in; 'assessment' is the bilingual management-maturity questionnaire."""
-    from ..maturity import write_template
+    from crmkit.indicators.maturity import write_template
 
     path = write_template(output)
     click.echo(f"Wrote {path}. Fill in 'score' (1-5) and 'evidence', then: crmkit ingest {path} --table assessment --company <id>")

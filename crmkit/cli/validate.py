@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ._common import store_option
+from crmkit.cli._common import store_option
 
 
 @click.command("validate")
@@ -22,8 +22,8 @@ def command(source, table, mapping, company, query, show_rows, store):
 
     Exits 0 when every row is valid, 2 when some rows would be rejected.
     """
-    from ..ingest import prepare, resolve_mapping
-    from ..store import Store
+    from crmkit.ingest.canonical import prepare, resolve_mapping
+    from crmkit.store.database import Store
 
     m = resolve_mapping(table, mapping)
     if query:

@@ -12,13 +12,13 @@ unchanged::
 
 from __future__ import annotations
 
-from . import diagnostics, plotting, simulate
-from .beta_geo import BetaGeoFitter, ModifiedBetaGeoFitter
-from .diagnostics import calibration_holdout_table, holdout_error, holdout_predictions, tracking_transactions
-from .gamma_gamma import GammaGammaFitter, SpendFrequencyCorrelationWarning
-from .pareto_nbd import ParetoNBDFitter
-from .summary import calibration_and_holdout_data, summary_data_from_transaction_data
-from .workflow import PredictiveCLV, predictive_clv
+from crmkit.clv import diagnostics, plotting, simulate
+from crmkit.clv.beta_geo import BetaGeoFitter, ModifiedBetaGeoFitter
+from crmkit.clv.diagnostics import calibration_holdout_table, holdout_error, holdout_predictions, tracking_transactions
+from crmkit.clv.gamma_gamma import GammaGammaFitter, SpendFrequencyCorrelationWarning
+from crmkit.clv.pareto_nbd import ParetoNBDFitter
+from crmkit.clv.summary import calibration_and_holdout_data, summary_data_from_transaction_data
+from crmkit.clv.workflow import PredictiveCLV, predictive_clv
 
 __all__ = [
     "summary_data_from_transaction_data",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..errors import DataError, ModelError
+from crmkit.errors import DataError, ModelError
 
 ArrayLike = Any  # scalar, sequence, numpy array or pandas Series
 

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from ._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
+from crmkit.clv._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter"]
 

@@ -18,8 +18,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
-from .summary import _check_columns, _period_ordinals, _query, _to_datetime
+from crmkit.errors import DataError
+from crmkit.clv.summary import _check_columns, _period_ordinals, _query, _to_datetime
 
 __all__ = ["calibration_holdout_table", "holdout_predictions", "holdout_error", "tracking_transactions"]
 

@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from ..errors import DataError, ModelError
-from ._base import ArrayLike, BaseFitter, _as_float, _wrap, unique_rows
+from crmkit.errors import DataError, ModelError
+from crmkit.clv._base import ArrayLike, BaseFitter, _as_float, _wrap, unique_rows
 
 __all__ = ["GammaGammaFitter", "SpendFrequencyCorrelationWarning"]
 

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from ._base import ArrayLike, Groups, RFMFitter, _as_float, _wrap, groups_of
+from crmkit.clv._base import ArrayLike, Groups, RFMFitter, _as_float, _wrap, groups_of
 
 __all__ = ["ParetoNBDFitter"]
 

@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from crmkit.errors import DataError
 
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data"]
 
@@ -78,7 +78,7 @@ def _query(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[st
     """Run ``sql`` against ``table`` (registered as ``t``) on a shared in-memory DuckDB; columns as arrays."""
     global _DB
     if _DB is None:
-        from ..sql import _connect
+        from crmkit.store.sql import _connect
 
         _DB = _connect()  # bounded memory, spills to the temporary folder
     cur = _DB.cursor()  # one cursor per call: safe across threads, shares the warm database

@@ -46,14 +46,14 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import CRMKitError, ModelError
-from ..estimate import Estimate
-from ..value import tier_summary, top_share, value_tiers
-from .beta_geo import BetaGeoFitter
-from .diagnostics import calibration_holdout_table, holdout_predictions, tracking_transactions
-from .gamma_gamma import CORRELATION_THRESHOLD, GammaGammaFitter, SpendFrequencyCorrelationWarning
-from .pareto_nbd import ParetoNBDFitter
-from .summary import calibration_and_holdout_data, summary_data_from_transaction_data
+from crmkit.errors import CRMKitError, ModelError
+from crmkit.estimate import Estimate
+from crmkit.indicators.value import tier_summary, top_share, value_tiers
+from crmkit.clv.beta_geo import BetaGeoFitter
+from crmkit.clv.diagnostics import calibration_holdout_table, holdout_predictions, tracking_transactions
+from crmkit.clv.gamma_gamma import CORRELATION_THRESHOLD, GammaGammaFitter, SpendFrequencyCorrelationWarning
+from crmkit.clv.pareto_nbd import ParetoNBDFitter
+from crmkit.clv.summary import calibration_and_holdout_data, summary_data_from_transaction_data
 
 __all__ = ["PredictiveCLV", "predictive_clv", "MODELS", "MODEL_LABELS", "STATUS_LABELS", "PARAMETER_LABELS"]
 
@@ -143,7 +143,7 @@ class PredictiveCLV:
         recency, T, monetary_value, expected_transactions, p_alive,
         expected_spend, clv, tier``.
     tiers : pandas.DataFrame
-        :func:`crmkit.value.tier_summary` of the CLV (high = top 20 %,
+        :func:`crmkit.indicators.value.tier_summary` of the CLV (high = top 20 %,
         medium = next 30 %, low = bottom 50 %).
     totals : dict
         ``expected_transactions_total, clv_total, clv_mean, clv_median,
@@ -325,8 +325,8 @@ def _prepare(orders: pd.DataFrame, end: pd.Timestamp, margin_rate: float | None)
 
 
 def _prepare_in_store(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, dict]:
-    """:func:`_prepare` for orders in the store (:class:`crmkit.sql.StoreTable`), same definitions in SQL."""
-    from ..sql import query, query_lean
+    """:func:`_prepare` for orders in the store (:class:`crmkit.store.sql.StoreTable`), same definitions in SQL."""
+    from crmkit.store.sql import query, query_lean
 
     rows = f"""
         SELECT customer_id, order_date, CAST(amount AS DOUBLE) AS amount, CAST(gross_margin AS DOUBLE) AS gm,
@@ -490,7 +490,7 @@ def predictive_clv(
 
     Parameters
     ----------
-    orders : pandas.DataFrame or crmkit.sql.StoreTable
+    orders : pandas.DataFrame or crmkit.store.sql.StoreTable
         Canonical ``orders``: ``customer_id, order_date, amount`` and optionally
         ``is_return`` and ``gross_margin``. Orders after ``end`` are ignored.
         A table in the store (``data.source("orders")``) is read with only

@@ -11,9 +11,9 @@ the raw export formats and the deliberately dirty rows.
 
 from __future__ import annotations
 
-from ._profiles import COMPANIES, PERIODS
-from .exports import DIRTY_ROWS, write_exports
-from .generate import BLOCK_SIZE, SCHEMA, TABLES, generate, iter_generate
+from crmkit.demo._profiles import COMPANIES, PERIODS
+from crmkit.demo.exports import DIRTY_ROWS, write_exports
+from crmkit.demo.generate import BLOCK_SIZE, SCHEMA, TABLES, generate, iter_generate
 
 __all__ = [
     "generate",

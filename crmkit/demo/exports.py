@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ._assessment_text import DIMENSION_ZH
+from crmkit.demo._assessment_text import DIMENSION_ZH
 
 __all__ = ["write_exports", "DIRTY_ROWS", "EXPORT_FILES", "ZH_LABELS"]
 

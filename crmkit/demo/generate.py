@@ -87,9 +87,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _text
-from ._assessment_text import ITEMS, LEVELS
-from ._profiles import DIMENSIONS, PROFILES, Profile
+from crmkit.demo import _text
+from crmkit.demo._assessment_text import ITEMS, LEVELS
+from crmkit.demo._profiles import DIMENSIONS, PROFILES, Profile
 
 __all__ = ["generate", "iter_generate", "BLOCK_SIZE", "SCHEMA", "TABLES"]
 

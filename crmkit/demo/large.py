@@ -49,7 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import yaml
 
-from .exports import ZH_LABELS
+from crmkit.demo.exports import ZH_LABELS
 
 __all__ = ["write_large_exports", "iter_large", "generate_large", "COMPANY", "UNIT", "ORDERS_HEADERS",
            "CUSTOMERS_HEADERS"]
@@ -317,7 +317,7 @@ def write_large_exports(
         Directory to write into; ``<format>/会员资料.<ext>``,
         ``<format>/订单明细.<ext>``, ``<format>/mappings/<table>.yaml`` and
         ``manifest-<format>.yaml`` (readable by
-        :func:`crmkit.demo_store.read_manifest`).
+        :func:`crmkit.demo.build.read_manifest`).
     customers, orders, seed, start, end, block_customers
         See :func:`iter_large`; memory is bounded by one block.
     formats : sequence of {"parquet", "csv"}

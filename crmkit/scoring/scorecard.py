@@ -133,7 +133,7 @@ class Scorecard:
     *scored* (enters its dimension score) when it has a value, a target, a
     dimension, a weight and ``n`` ≥ ``min_n`` (an unknown ``n`` counts as
     sufficient: it is not a rate), and the record is not already marked
-    ``flagged`` (as :class:`crmkit.metrics.Metric` records can be).
+    ``flagged`` (as :class:`crmkit.evaluation.metrics.Metric` records can be).
     Otherwise it is still shown, with a
     ``status`` saying why it is not scored (see :data:`STATUS`), and it is
     listed in :attr:`missing_` so the composite's re-weighting is visible.

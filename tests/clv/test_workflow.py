@@ -207,8 +207,8 @@ def test_bad_arguments(orders):
 @pytest.mark.slow
 @pytest.mark.parametrize("company, language", [("huamei", "zh"), ("yunting", "en")])
 def test_value_report_runs_with_predictive_clv(company, language, demo_store: Path, tmp_path: Path):
-    from crmkit.params import load_params
-    from crmkit.runner import run_reports
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
 
     params = load_params(None, company=company, period="2025Q4", store=str(demo_store), language=language)
     result = run_reports([params], outputs=tmp_path, notebooks=["05"])

@@ -5,7 +5,7 @@ import pandas.testing as pdt
 import pytest
 
 from crmkit.demo import COMPANIES, PERIODS, SCHEMA, generate, iter_generate
-from crmkit.tables import TABLES as CANONICAL
+from crmkit.contract.tables import TABLES as CANONICAL
 
 REQUIRED = {
     "customers": ["customer_id", "signup_date"],

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from crmkit.errors import ConfigError
-from crmkit.metrics import Metric
+from crmkit.evaluation.metrics import Metric
 from crmkit.scoring import Scorecard, scorecard, traffic_light
 
 TARGETS = {

@@ -1,0 +1,748 @@
+"""Customer churn (客户流失): rates, reasons, survival, hazard ratios, early warning, cost.
+
+Indicator definitions follow INDICATORS.md, section "Churn".
+
+Churn is *explicit* when the company supplies ``churn_events`` (contract and
+subscription businesses) and otherwise *inferred from inactivity*: a
+customer has churned once ``inactivity_days`` have passed since their last
+purchase without a new one.  The default threshold is the 90th percentile of
+the inter-purchase time distribution (:func:`inactivity_threshold`), so
+nine in ten normal gaps between purchases are shorter; it is returned so the
+report can show it.  Customers observed for less than the threshold cannot
+be declared churned: they are censored.
+
+The per-customer :func:`churn_panel` is the base of every other function:
+period churn rate, churn by segment, Kaplan–Meier curves (statsmodels
+``SurvfuncRight``), Cox hazard ratios (statsmodels ``PHReg``), churn cost and
+the early-warning model (:class:`ChurnWarningModel`, statsmodels ``Logit``).
+Outputs are aggregates: counts and revenue by segment, never identities.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmkit.indicators.customer_base import _label, _orders_frame, _ts, customer_activity
+from crmkit.store.data import window_bounds
+from crmkit.estimate import MIN_N, Z95, Estimate, proportion
+from crmkit.indicators.loyalty import inter_purchase_days
+from crmkit.store.sql import query
+
+__all__ = [
+    "inactivity_threshold",
+    "churn_panel",
+    "churn_rate",
+    "churn_by",
+    "churn_trend",
+    "main_channel",
+    "churn_reasons",
+    "kaplan_meier",
+    "median_lifetime",
+    "cox_hazard_ratios",
+    "trailing_revenue",
+    "churn_cost",
+    "churn_features",
+    "churn_dataset",
+    "auc",
+    "top_decile_lift",
+    "calibration_table",
+    "ChurnWarningModel",
+    "risk_by_segment",
+    "FEATURES",
+]
+
+
+# -- definition of churn -------------------------------------------------------------
+def inactivity_threshold(orders: pd.DataFrame, end, *, quantile: float = 0.9, start=None, min_days: int = 1) -> int:
+    """Default churn inactivity threshold in days.
+
+    Formula (INDICATORS.md, Churn): the *quantile* (default 90th percentile)
+    of the gaps between consecutive purchase days of the same customer
+    (:func:`crmkit.indicators.loyalty.inter_purchase_days`) ending on or before *end*
+    (and on or after *start* when given), rounded up to whole days and at
+    least *min_days*.  Raises ``ValueError`` when no customer bought twice.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a"] * 11, "amount": [1.0] * 11,
+    ...                   "order_date": pd.Timestamp("2025-01-01") + pd.to_timedelta([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 190], unit="D")})
+    >>> inactivity_threshold(o, "2025-12-31")
+    19
+    """
+    if not 0 < quantile < 1:
+        raise ValueError("quantile must lie in (0, 1)")
+    gaps = inter_purchase_days(orders, end, start)["gap"]
+    if gaps.empty:
+        raise ValueError("no customer has two purchases before the end of the window; set churn_inactivity_days")
+    return max(int(math.ceil(float(np.quantile(gaps.to_numpy(dtype=float), quantile)) - 1e-9)), int(min_days))
+
+
+def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
+                churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None) -> pd.DataFrame:
+    """One row per customer: at risk at the start, churned in the window, lifetime.
+
+    Explicit churn (``churn_events`` with rows): a customer's churn date is
+    their latest ``churned_at`` on or before *end*, unless they ordered again
+    afterwards (won back).  Inferred churn (otherwise): churn date = last
+    purchase day + ``inactivity_days`` (default :func:`inactivity_threshold`)
+    when that is on or before *end*.
+
+    Formulas (INDICATORS.md, Churn):
+
+    * ``at_risk``: first purchase (explicit: first purchase or sign-up) before
+      *start* and not churned before *start* (inferred: last purchase before
+      *start* less than the threshold before it);
+    * ``churned``: at risk and churn date in ``[start, end]`` → period churn
+      rate = Σ churned / Σ at_risk (:func:`churn_rate`);
+    * ``event``: churn date on or before *end* (any time, for survival);
+      ``duration_days`` = churn date (event) or *end* (censored) − first
+      purchase; ``censored`` = not event.  Customers observed for less than
+      the threshold are always censored.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, first_order, last_order, churn_date, at_risk, churned,
+        event, censored, duration_days, observed_days``; ``attrs`` holds
+        ``mode`` (``explicit`` | ``inferred``) and ``inactivity_days``.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": list("abc"), "signup_date": pd.to_datetime(["2024-01-01"] * 3)})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [1.0] * 4,
+    ...                   "order_date": pd.to_datetime(["2024-09-01", "2024-12-20", "2024-11-15", "2025-03-20"])})
+    >>> p = churn_panel(cu, o, "2025-01-01", "2025-03-31", inactivity_days=60)
+    >>> p[["customer_id", "at_risk", "churned", "censored"]].values.tolist()
+    [['a', True, True, False], ['b', True, True, False], ['c', False, False, True]]
+    """
+    lo, hi = window_bounds(start, end)
+    end_day = hi - pd.Timedelta(days=1)
+    act = customer_activity(orders, start, end)
+    explicit = churn_events is not None and len(churn_events) > 0
+    ids = act["customer_id"]
+    first = act["first_order"].dt.normalize()
+    last = act["last_order"].dt.normalize()
+    last_before = act["last_order_before"].dt.normalize()
+    if explicit:
+        cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
+        base = pd.DataFrame({"customer_id": cu["customer_id"].astype("str"),
+                             "signup": pd.to_datetime(cu["signup_date"]).dt.normalize()})
+        base = base.merge(pd.DataFrame({"customer_id": ids, "first_order": first, "last_order": last}),
+                          on="customer_id", how="outer")
+        base["first_order"] = base["first_order"].fillna(base["signup"])
+        ev = churn_events[pd.to_datetime(churn_events["churned_at"]) < hi]
+        ev = ev.assign(customer_id=ev["customer_id"].astype("str"), churned_at=pd.to_datetime(ev["churned_at"]).dt.normalize())
+        latest = ev.groupby("customer_id")["churned_at"].max()
+        base["churn_date"] = base["customer_id"].map(latest)
+        won_back = base["last_order"].notna() & base["churn_date"].notna() & (base["last_order"] > base["churn_date"])
+        base.loc[won_back, "churn_date"] = pd.NaT
+        base = base.dropna(subset=["first_order"])
+        at_risk = (base["first_order"] < lo) & ~(base["churn_date"] < lo)
+        threshold = None
+    else:
+        threshold = int(inactivity_days) if inactivity_days else inactivity_threshold(orders, end)
+        T = pd.Timedelta(days=threshold)
+        base = pd.DataFrame({"customer_id": ids, "first_order": first, "last_order": last})
+        lapse = last + T
+        base["churn_date"] = lapse.where(lapse <= end_day)
+        at_risk = (first < lo) & (last_before + T >= lo)
+    base["at_risk"] = at_risk.fillna(False).astype(bool).to_numpy()
+    base["event"] = base["churn_date"].notna()
+    base["churned"] = base["at_risk"] & base["event"] & (base["churn_date"] >= lo)
+    base["censored"] = ~base["event"]
+    stop = base["churn_date"].where(base["event"], end_day)
+    base["duration_days"] = (stop - base["first_order"]).dt.days.clip(lower=0).astype("float64")
+    base["observed_days"] = (end_day - base["first_order"]).dt.days.astype("float64")
+    out = base[["customer_id", "first_order", "last_order", "churn_date", "at_risk", "churned", "event", "censored",
+                "duration_days", "observed_days"]].sort_values("customer_id").reset_index(drop=True)
+    out.attrs["mode"] = "explicit" if explicit else "inferred"
+    out.attrs["inactivity_days"] = threshold
+    return out
+
+
+def churn_rate(panel: pd.DataFrame, *, min_n: int = MIN_N) -> Estimate:
+    """Period churn rate = customers churned during the window / customers at risk at its start.
+
+    Formula (INDICATORS.md, Churn); Wilson interval, n = customers at risk.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"at_risk": [True, True, True, False], "churned": [True, False, False, False]})
+    >>> round(churn_rate(p).value, 4)
+    0.3333
+    """
+    r = panel[panel["at_risk"]]
+    return proportion(int(r["churned"].sum()), len(r), min_n=min_n)
+
+
+def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, periods: int = 4, *,
+                churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                min_n: int = MIN_N) -> pd.DataFrame:
+    """Period churn rate of the window and the *periods* − 1 equal-length windows before it.
+
+    The same inactivity threshold is used for every window (derived once at
+    *end* when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``start, end, churn_rate, ci_low, ci_high, at_risk, churned``, oldest first.
+    """
+    from crmkit.indicators.customer_base import period_windows
+
+    explicit = churn_events is not None and len(churn_events) > 0
+    if not explicit and not inactivity_days:
+        inactivity_days = inactivity_threshold(orders, end)
+    rows = []
+    for a, b in period_windows(start, end, periods):
+        p = churn_panel(customers, orders, a, b, churn_events=churn_events, inactivity_days=inactivity_days)
+        e = churn_rate(p, min_n=min_n)
+        rows.append({"start": a, "end": b, "churn_rate": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                     "at_risk": e.n, "churned": int(p["churned"].sum())})
+    return pd.DataFrame(rows)
+
+
+def main_channel(orders: pd.DataFrame, end) -> pd.Series:
+    """Each customer's most frequent order channel up to *end* (ties: alphabetical), SQL."""
+    _, hi = window_bounds(end, end)
+    o = _orders_frame(orders)
+    r = query(
+        f"""SELECT customer_id, channel FROM (
+              SELECT customer_id, channel, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY COUNT(*) DESC, channel) AS r
+              FROM o WHERE NOT is_return AND order_date < {_ts(hi)} AND channel IS NOT NULL GROUP BY customer_id, channel
+            ) WHERE r = 1 ORDER BY customer_id""",
+        o=o,
+    )
+    return r.set_index("customer_id")["channel"]
+
+
+def _attach(panel: pd.DataFrame, customers: pd.DataFrame, by: str, orders: pd.DataFrame | None, at) -> pd.Series:
+    """Segment label of each panel row: a customers column, ``channel`` or ``cohort``."""
+    ids = panel["customer_id"].astype("str")
+    if by == "cohort":
+        return panel["first_order"].dt.to_period("Q").astype("str").where(panel["first_order"].notna(), "unknown")
+    if by == "channel":
+        if orders is None:
+            raise ValueError("by='channel' needs orders")
+        return _label(ids.map(main_channel(orders, at)))
+    if by == "age_band":
+        from crmkit.indicators.customer_base import age_band
+
+        col = customers.set_index(customers["customer_id"].astype("str"))["birth_year"]
+        return pd.Series(age_band(ids.map(col), at).to_numpy(), index=panel.index)
+    if by not in customers:
+        return pd.Series("unknown", index=panel.index)
+    col = customers.set_index(customers["customer_id"].astype("str"))[by]
+    return _label(ids.map(col))
+
+
+def churn_by(panel: pd.DataFrame, customers: pd.DataFrame, by: str, *, orders: pd.DataFrame | None = None,
+             at=None, min_n: int = MIN_N) -> pd.DataFrame:
+    """Period churn rate per segment (customer attribute, ``channel`` or ``cohort``).
+
+    ``channel`` is the customer's main order channel (:func:`main_channel`,
+    needs *orders*); ``cohort`` the quarter of first purchase.
+
+    Returns
+    -------
+    DataFrame
+        ``segment, at_risk, churned, churn_rate, ci_low, ci_high``, most
+        customers at risk first.
+    """
+    at = at if at is not None else panel["first_order"].max()
+    seg = _attach(panel, customers, by, orders, at)
+    rows = []
+    for s, part in panel.assign(_seg=seg.to_numpy()).groupby("_seg"):
+        e = churn_rate(part, min_n=min_n)
+        if e.n == 0:
+            continue
+        rows.append({"segment": s, "at_risk": e.n, "churned": int(part.loc[part["at_risk"], "churned"].sum()),
+                     "churn_rate": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high})
+    out = pd.DataFrame(rows, columns=["segment", "at_risk", "churned", "churn_rate", "ci_low", "ci_high"])
+    return out.sort_values(["at_risk", "segment"], ascending=[False, True]).reset_index(drop=True)
+
+
+def churn_reasons(panel: pd.DataFrame, *, churn_events: pd.DataFrame | None = None,
+                  tickets: pd.DataFrame | None = None, lookback_days: int = 180) -> pd.DataFrame:
+    """Reasons of customers who churned in the window.
+
+    * ``stated``: ``churn_events.reason`` at the churn date (explicit churn);
+    * ``complaint``: complaint reasons (``tickets.complaint_reason`` of
+      complaint tickets) in the *lookback_days* before the churn date; each
+      customer counts once per reason.
+
+    Returns
+    -------
+    DataFrame
+        ``source, reason, customers, share`` (share of customers churned in
+        the window), most frequent first within each source.
+    """
+    churned = panel[panel["churned"]]
+    n = len(churned)
+    rows = []
+    if churn_events is not None and len(churn_events) and n:
+        ev = churn_events.assign(customer_id=churn_events["customer_id"].astype("str"),
+                                 day=pd.to_datetime(churn_events["churned_at"]).dt.normalize())
+        m = ev.merge(churned[["customer_id", "churn_date"]], on="customer_id")
+        m = m[m["day"] == m["churn_date"]].drop_duplicates("customer_id")
+        for r, k in _label(m["reason"]).value_counts().items():
+            rows.append({"source": "stated", "reason": r, "customers": int(k), "share": k / n})
+    if tickets is not None and len(tickets) and n and "complaint_reason" in tickets:
+        t = tickets[tickets["is_complaint"].astype("boolean").fillna(False).astype(bool)] if "is_complaint" in tickets else tickets
+        t = t.assign(customer_id=t["customer_id"].astype("str")).merge(churned[["customer_id", "churn_date"]], on="customer_id")
+        t = t[(t["opened_at"] <= t["churn_date"] + pd.Timedelta(days=1))
+              & (t["opened_at"] >= t["churn_date"] - pd.Timedelta(days=lookback_days))]
+        t = t.assign(reason=_label(t["complaint_reason"])).drop_duplicates(["customer_id", "reason"])
+        for r, k in t["reason"].value_counts().items():
+            rows.append({"source": "complaint", "reason": r, "customers": int(k), "share": k / n})
+    return pd.DataFrame(rows, columns=["source", "reason", "customers", "share"])
+
+
+# -- survival --------------------------------------------------------------------------
+def _km_one(duration: np.ndarray, event: np.ndarray) -> pd.DataFrame:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    sf = SurvfuncRight(duration, event.astype(int))
+    S, se = np.asarray(sf.surv_prob), np.asarray(sf.surv_prob_se)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # log(-log) transformed pointwise interval (Kalbfleisch & Prentice), Greenwood se
+        v = se / (S * np.abs(np.log(S)))
+        lo = S ** np.exp(Z95 * v)
+        hi = S ** np.exp(-Z95 * v)
+    lo = np.where(np.isfinite(lo), lo, S)
+    hi = np.where(np.isfinite(hi), hi, S)
+    return pd.DataFrame({"time": np.asarray(sf.surv_times, dtype=float), "survival": S, "se": se,
+                         "ci_low": lo, "ci_high": hi, "at_risk": np.asarray(sf.n_risk, dtype=int),
+                         "events": np.asarray(sf.n_events, dtype=int)})
+
+
+def kaplan_meier(panel: pd.DataFrame, *, by: str | None = None, customers: pd.DataFrame | None = None,
+                 orders: pd.DataFrame | None = None, min_n: int = MIN_N) -> pd.DataFrame:
+    """Kaplan–Meier survival curves of customer lifetime (statsmodels ``SurvfuncRight``).
+
+    Lifetime = ``duration_days`` from first purchase to churn (``event``) or
+    to the window end (censored), from :func:`churn_panel`.  With *by*, one
+    curve per segment with at least *min_n* customers.  Pointwise 95 %
+    intervals use the log(−log) transform of Greenwood's standard error.
+
+    Returns
+    -------
+    DataFrame
+        ``group, time, survival, se, ci_low, ci_high, at_risk, events`` (one
+        row per distinct event time; group ``all`` without *by*).
+    """
+    p = panel.dropna(subset=["duration_days"])
+    if by is None:
+        groups = pd.Series("all", index=p.index)
+    else:
+        if customers is None:
+            raise ValueError("kaplan_meier(by=...) needs customers")
+        groups = _attach(p, customers, by, orders, p["first_order"].max())
+    parts = []
+    for g, part in p.assign(_g=groups.to_numpy()).groupby("_g"):
+        if len(part) < min_n or not part["event"].any():
+            continue
+        parts.append(_km_one(part["duration_days"].to_numpy(float), part["event"].to_numpy(bool)).assign(group=g))
+    cols = ["group", "time", "survival", "se", "ci_low", "ci_high", "at_risk", "events"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def median_lifetime(curve: pd.DataFrame) -> float:
+    """First time at which a Kaplan–Meier curve drops to 50 % or below (NaN if it never does)."""
+    below = curve[curve["survival"] <= 0.5]
+    return float(below["time"].iloc[0]) if len(below) else float("nan")
+
+
+def cox_hazard_ratios(frame: pd.DataFrame, covariates: Sequence[str], *, duration: str = "duration_days",
+                      event: str = "event", min_level: int = 10) -> pd.DataFrame:
+    """Cox proportional-hazards model (statsmodels ``PHReg``, Breslow ties) with hazard ratios.
+
+    ``h(t | x) = h0(t) exp(β'x)``; hazard ratio ``HR = exp(β)`` with 95 %
+    interval ``exp(β ± 1.96 se)``.  Categorical covariates are one-hot coded
+    against their most frequent level (levels with fewer than *min_level*
+    customers are pooled into ``other``); numeric covariates enter as they are.
+    Constant columns and columns that are linear combinations of earlier ones
+    (e.g. a ``referred`` flag equal to the ``referral`` acquisition channel)
+    are dropped, in covariate order.
+
+    Returns
+    -------
+    DataFrame
+        ``term, coef, se, hazard_ratio, ci_low, ci_high, p_value``; ``attrs``
+        holds ``n``, ``events`` and the reference level of each categorical.
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    X, refs = _design(frame, covariates, min_level)
+    keep = X.notna().all(axis=1) & frame[duration].notna()
+    X, d, e = X[keep], frame.loc[keep, duration].to_numpy(float), frame.loc[keep, event].to_numpy(bool).astype(int)
+    X = X.loc[:, X.std() > 0]
+    X = X[_independent(X)]
+    fit = PHReg(d, X.to_numpy(float), status=e, ties="breslow").fit(disp=False)
+    params, bse = np.asarray(fit.params), np.asarray(fit.bse)
+    out = pd.DataFrame({
+        "term": list(X.columns), "coef": params, "se": bse, "hazard_ratio": np.exp(params),
+        "ci_low": np.exp(params - Z95 * bse), "ci_high": np.exp(params + Z95 * bse), "p_value": np.asarray(fit.pvalues),
+    })
+    out.attrs.update(n=int(len(X)), events=int(e.sum()), reference=refs)
+    return out
+
+
+def _independent(X: pd.DataFrame) -> list[str]:
+    """Columns of *X* kept in order while each one raises the rank (with an intercept)."""
+    kept: list[str] = []
+    base = np.ones((len(X), 1))
+    rank = 1
+    for c in X.columns:
+        trial = np.column_stack([base, X[kept + [c]].to_numpy(float)])
+        r = np.linalg.matrix_rank(trial)
+        if r > rank:
+            kept.append(c)
+            rank = r
+    return kept
+
+
+def _design(frame: pd.DataFrame, covariates: Sequence[str], min_level: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    parts, refs = [], {}
+    for c in covariates:
+        col = frame[c]
+        if pd.api.types.is_bool_dtype(col) or str(col.dtype) == "boolean":
+            parts.append(col.astype("float64").rename(c))
+        elif pd.api.types.is_numeric_dtype(col):
+            parts.append(col.astype("float64").rename(c))
+        else:
+            lab = _label(col)
+            counts = lab.value_counts()
+            small = counts[counts < min_level].index
+            lab = lab.where(~lab.isin(small), "other")
+            counts = lab.value_counts()
+            ref = str(counts.index[0])
+            refs[c] = ref
+            for lev in sorted(counts.index):
+                if lev != ref:
+                    parts.append((lab == lev).astype("float64").rename(f"{c}={lev}"))
+    return (pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)), refs
+
+
+# -- money ------------------------------------------------------------------------------
+def trailing_revenue(orders: pd.DataFrame, at, *, days: int = 365) -> pd.Series:
+    """Revenue (net of returns) of each customer in the *days* up to and including day *at* (SQL)."""
+    _, hi = window_bounds(at, at)
+    lo = hi - pd.Timedelta(days=days)
+    r = query(f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
+              "GROUP BY customer_id ORDER BY customer_id", o=_orders_frame(orders))
+    return r.set_index("customer_id")["revenue"].astype("float64")
+
+
+def churn_cost(panel: pd.DataFrame, orders: pd.DataFrame, *, days: int = 365) -> dict[str, float]:
+    """Churn cost = trailing 12-month revenue of the customers who churned in the window.
+
+    Formula (INDICATORS.md, Churn): for each customer churned in the window,
+    revenue (net of returns) in the *days* (default 365) before their churn
+    date; summed.  Runs one SQL aggregation over the orders joined to the
+    churned customers' dates.
+
+    Returns
+    -------
+    dict
+        ``cost`` (sum), ``customers`` (churned), ``mean`` (cost per churned customer).
+    """
+    ch = panel.loc[panel["churned"], ["customer_id", "churn_date"]]
+    if ch.empty:
+        return {"cost": 0.0, "customers": 0, "mean": float("nan")}
+    ch = ch.assign(churn_date=pd.to_datetime(ch["churn_date"]).astype("datetime64[us]"))
+    r = query(
+        f"""SELECT SUM(o.amount) AS cost FROM o JOIN ch USING (customer_id)
+            WHERE o.order_date < ch.churn_date + INTERVAL 1 DAY
+              AND o.order_date >= ch.churn_date + INTERVAL 1 DAY - INTERVAL {int(days)} DAY""",
+        o=_orders_frame(orders), ch=ch,
+    )
+    cost = float(r["cost"].iloc[0]) if r["cost"].notna().iloc[0] else 0.0
+    return {"cost": cost, "customers": int(len(ch)), "mean": cost / len(ch)}
+
+
+# -- early warning ----------------------------------------------------------------------
+#: Features of the early-warning model (RFM, service and satisfaction).
+FEATURES: tuple[str, ...] = (
+    "recency_days", "orders_365", "revenue_365", "tenure_days", "tickets_180", "complaints_180",
+    "satisfaction", "no_survey", "inbound_90",
+)
+_LOG_FEATURES = ("recency_days", "orders_365", "revenue_365", "tenure_days", "tickets_180", "complaints_180", "inbound_90")
+
+_FEATURES_SQL = """
+SELECT customer_id,
+       DATE_DIFF('day', MAX(order_date) FILTER (WHERE NOT is_return), {asof}) AS recency_days,
+       COUNT(*) FILTER (WHERE NOT is_return AND order_date >= {y1}) AS orders_365,
+       COALESCE(SUM(amount) FILTER (WHERE order_date >= {y1}), 0) AS revenue_365,
+       DATE_DIFF('day', MIN(order_date) FILTER (WHERE NOT is_return), {asof}) AS tenure_days
+FROM o WHERE order_date < {asof}
+GROUP BY customer_id
+HAVING COUNT(*) FILTER (WHERE NOT is_return) > 0
+ORDER BY customer_id
+"""
+
+
+def churn_features(orders: pd.DataFrame, as_of, *, tickets: pd.DataFrame | None = None,
+                   surveys: pd.DataFrame | None = None, interactions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-customer early-warning features known at the end of day *as_of* (no look-ahead).
+
+    * RFM (SQL over orders): ``recency_days`` (days since last purchase),
+      ``orders_365``, ``revenue_365`` (trailing year), ``tenure_days``;
+    * service: ``tickets_180``, ``complaints_180`` (tickets opened in the last
+      180 days);
+    * satisfaction: ``satisfaction`` = mean survey score / scale maximum over the
+      last 365 days (company mean where the customer gave none) and
+      ``no_survey`` (1 when imputed);
+    * engagement: ``inbound_90`` = inbound interactions in the last 90 days.
+    """
+    _, hi = window_bounds(as_of, as_of)
+    y1 = hi - pd.Timedelta(days=365)
+    f = query(_FEATURES_SQL.format(asof=_ts(hi), y1=_ts(y1)), o=_orders_frame(orders))
+    f = f.set_index("customer_id")
+
+    def count(df, col, days, mask=None):
+        if df is None or len(df) == 0:
+            return pd.Series(0.0, index=f.index)
+        d = df[(df[col] < hi) & (df[col] >= hi - pd.Timedelta(days=days))]
+        if mask is not None:
+            d = d[mask(d)]
+        return d["customer_id"].astype("str").value_counts().reindex(f.index, fill_value=0).astype("float64")
+
+    f["tickets_180"] = count(tickets, "opened_at", 180)
+    f["complaints_180"] = count(tickets, "opened_at", 180,
+                                lambda d: d["is_complaint"].astype("boolean").fillna(False).astype(bool) if "is_complaint" in d else False)
+    f["inbound_90"] = count(interactions, "occurred_at", 90,
+                            lambda d: d["direction"].astype("str") == "inbound" if "direction" in d else True)
+    if surveys is not None and len(surveys):
+        s = surveys[(surveys["responded_at"] < hi) & (surveys["responded_at"] >= y1) & (surveys["survey_type"] != "employee")]
+        s = s[s["customer_id"].notna()]
+        scale = pd.to_numeric(s["scale_max"], errors="coerce").fillna(5.0) if "scale_max" in s else 5.0
+        norm = (pd.to_numeric(s["score"], errors="coerce") / scale).groupby(s["customer_id"].astype("str")).mean()
+        sat = norm.reindex(f.index)
+        fill = float(norm.mean()) if len(norm) else 0.0
+        f["no_survey"] = sat.isna().astype("float64")
+        f["satisfaction"] = sat.fillna(fill)
+    else:
+        f["no_survey"], f["satisfaction"] = 1.0, 0.0
+    for c in ("recency_days", "orders_365", "revenue_365", "tenure_days"):
+        f[c] = f[c].astype("float64")
+    return f.reset_index()[["customer_id", *FEATURES]]
+
+
+def churn_dataset(customers: pd.DataFrame, orders: pd.DataFrame, as_of, horizon_days: int, *,
+                  churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                  tickets: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
+                  interactions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Features at *as_of* and the label "churned in the next *horizon_days*".
+
+    Rows are the customers at risk at the start of ``[as_of + 1, as_of +
+    horizon_days]`` (:func:`churn_panel`); the label ``churned`` is whether
+    they churned inside it.  Features use data up to *as_of* only, so a model
+    trained on an earlier window and evaluated on a later one is an honest
+    time-split holdout.
+    """
+    s = as_of_day = window_bounds(as_of, as_of)[1]
+    e = as_of_day + pd.Timedelta(days=int(horizon_days) - 1)
+    panel = churn_panel(customers, orders, s, e, churn_events=churn_events, inactivity_days=inactivity_days)
+    risk = panel.loc[panel["at_risk"], ["customer_id", "churned"]]
+    X = churn_features(orders, as_of, tickets=tickets, surveys=surveys, interactions=interactions)
+    out = risk.merge(X, on="customer_id", how="inner")
+    out["churned"] = out["churned"].astype(int)
+    out.attrs.update(panel.attrs)
+    return out
+
+
+def auc(y: Sequence[int], p: Sequence[float]) -> float:
+    """Area under the ROC curve (Mann–Whitney U / (n1 n0), ties count one half).
+
+    Examples
+    --------
+    >>> auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    """
+    from scipy.stats import rankdata
+
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    n1, n0 = int(y.sum()), int((1 - y).sum())
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    r = rankdata(p)
+    return float((r[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def top_decile_lift(y: Sequence[int], p: Sequence[float], *, share: float = 0.1) -> float:
+    """Lift in the top decile = churn rate among the top *share* by score / overall churn rate.
+
+    Examples
+    --------
+    >>> top_decile_lift([1, 0, 0, 0, 0, 0, 0, 0, 0, 1], [0.9, 0.1, 0.2, 0.1, 0.1, 0.1, 0.3, 0.2, 0.1, 0.05])
+    5.0
+    """
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    k = max(1, int(math.ceil(share * len(y) - 1e-9)))
+    top = np.argsort(-p, kind="stable")[:k]
+    base = y.mean()
+    return float(y[top].mean() / base) if base > 0 else float("nan")
+
+
+def calibration_table(y: Sequence[int], p: Sequence[float], *, bins: int = 10) -> pd.DataFrame:
+    """Predicted vs observed churn by score decile (equal-count bins).
+
+    Returns
+    -------
+    DataFrame
+        ``bin`` (1 = lowest scores), ``customers, predicted`` (mean score),
+        ``observed`` (churn share).
+    """
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    groups = np.array_split(order, min(bins, max(len(p), 1)))
+    rows = [{"bin": i + 1, "customers": len(g), "predicted": float(p[g].mean()), "observed": float(y[g].mean())}
+            for i, g in enumerate(groups) if len(g)]
+    return pd.DataFrame(rows, columns=["bin", "customers", "predicted", "observed"])
+
+
+class ChurnWarningModel:
+    """Early-warning churn model: logistic regression on RFM, service and satisfaction features.
+
+    Follows the fitter convention: the constructor takes configuration only,
+    :meth:`fit` returns ``self`` and learned values end in ``_``.  Features
+    with heavy tails are ``log1p``-transformed, then standardised with the
+    training means and standard deviations; the model is statsmodels
+    ``Logit`` (an L1-regularised fit is used if the data are perfectly
+    separable).
+
+    Parameters
+    ----------
+    features : sequence of str
+        Feature columns (default :data:`FEATURES`).
+
+    Attributes
+    ----------
+    params_ : pandas.Series
+        Coefficients on the standardised features (``const`` first).
+    summary_ : DataFrame
+        ``feature, coef, se, odds_ratio, p_value`` (odds ratio per standard deviation).
+    n_, events_ : int
+        Training rows and churners.
+    converged_ : bool
+        False when the unpenalised fit failed and the L1-regularised fallback
+        was used (its standard errors are then NaN).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["churned"] = (rng.random(400) < 1 / (1 + np.exp(-2 * df["x"]))).astype(int)
+    >>> m = ChurnWarningModel(features=["x"]).fit(df)
+    >>> bool(m.evaluate(df)["auc"] > 0.75)
+    True
+    """
+
+    def __init__(self, features: Sequence[str] = FEATURES, log_features: Sequence[str] = _LOG_FEATURES):
+        self.features = list(features)
+        self.log_features = [f for f in log_features if f in self.features]
+
+    def _matrix(self, frame: pd.DataFrame, fitting: bool = False) -> np.ndarray:
+        X = frame[self.features].astype("float64").copy()
+        for c in self.log_features:
+            X[c] = np.log1p(X[c].clip(lower=0))
+        if fitting:
+            self.means_ = X.mean()
+            self.scales_ = X.std(ddof=0).replace(0, 1.0).fillna(1.0)
+        Z = (X - self.means_) / self.scales_
+        return np.column_stack([np.ones(len(Z)), Z.fillna(0.0).to_numpy()])
+
+    def fit(self, frame: pd.DataFrame, label: str = "churned") -> "ChurnWarningModel":
+        """Fit on *frame* (features plus a 0/1 *label* column); returns self."""
+        import statsmodels.api as sm
+
+        y = frame[label].astype(int).to_numpy()
+        if y.min() == y.max():
+            raise ValueError("the training window has only one outcome; choose a longer window")
+        X = self._matrix(frame, fitting=True)
+        names = ["const", *self.features]
+        # Features without variation (e.g. service features of a company that supplied no
+        # tickets) carry no information and make the Hessian singular: they get coefficient 0.
+        varying = np.r_[True, (X[:, 1:].std(axis=0) > 0)]
+        self.dropped_ = [n for n, keep in zip(names, varying) if not keep]
+        Xv = X[:, varying]
+        params, se, pv = np.zeros(len(names)), np.full(len(names), np.nan), np.full(len(names), np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence problems are handled below, not printed into reports
+            try:
+                res = sm.Logit(y, Xv).fit(disp=0, maxiter=200)
+                if not (res.mle_retvals.get("converged", True) and np.all(np.isfinite(res.params))
+                        and np.all(np.isfinite(res.bse))):
+                    raise np.linalg.LinAlgError("maximum likelihood did not converge")
+                se[varying], pv[varying], self.converged_ = np.asarray(res.bse), np.asarray(res.pvalues), True
+            except Exception:  # perfect separation, singular Hessian or no convergence
+                res = sm.Logit(y, Xv).fit_regularized(alpha=1e-2, disp=0)
+                self.converged_ = False
+        params[varying] = np.asarray(res.params)
+        self.params_ = pd.Series(params, index=names)
+        self.summary_ = pd.DataFrame({"feature": names, "coef": self.params_.to_numpy(), "se": se,
+                                      "odds_ratio": np.exp(self.params_.to_numpy()), "p_value": pv})
+        self.n_ = int(len(y))
+        self.events_ = int(y.sum())
+        return self
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """Churn probability of each row of *frame*."""
+        if not hasattr(self, "params_"):
+            raise RuntimeError("call fit() first")
+        z = self._matrix(frame) @ self.params_.to_numpy()
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def evaluate(self, frame: pd.DataFrame, label: str = "churned", *, bins: int = 10) -> dict:
+        """AUC, top-decile lift, base rate, Brier score and calibration table on *frame*."""
+        y = frame[label].astype(int).to_numpy()
+        p = self.predict_proba(frame)
+        return {
+            "n": int(len(y)), "events": int(y.sum()), "base_rate": float(y.mean()) if len(y) else float("nan"),
+            "auc": auc(y, p), "top_decile_lift": top_decile_lift(y, p), "brier": float(np.mean((p - y) ** 2)),
+            "calibration": calibration_table(y, p, bins=bins),
+        }
+
+
+def risk_by_segment(scores: pd.DataFrame, customers: pd.DataFrame, by: str, *, revenue: pd.Series | None = None,
+                    threshold: float | None = None) -> pd.DataFrame:
+    """Customers at risk and expected revenue at risk per segment (no identities).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        ``customer_id`` and ``probability`` (e.g. from :meth:`ChurnWarningModel.predict_proba`).
+    revenue : Series, optional
+        Trailing revenue per customer id (:func:`trailing_revenue`).
+    threshold : float, optional
+        Probability from which a customer counts as high risk (default: the
+        top-decile cut-off of *scores*).
+
+    Returns
+    -------
+    DataFrame
+        ``segment, customers, high_risk, expected_churners`` (Σ probability),
+        ``revenue_at_risk`` (Σ probability × trailing revenue), most
+        revenue at risk first.
+    """
+    p = scores["probability"].astype("float64")
+    thr = float(np.quantile(p, 0.9)) if threshold is None else float(threshold)
+    seg = _attach(scores.assign(first_order=pd.NaT), customers, by, None, None) if by != "cohort" else None
+    rev = scores["customer_id"].astype("str").map(revenue).fillna(0.0) if revenue is not None else pd.Series(0.0, index=scores.index)
+    df = pd.DataFrame({"segment": seg.to_numpy(), "p": p.to_numpy(), "high": (p >= thr).to_numpy(),
+                       "rar": (p * rev).to_numpy()})
+    g = df.groupby("segment")
+    out = pd.DataFrame({"customers": g.size(), "high_risk": g["high"].sum().astype("int64"),
+                        "expected_churners": g["p"].sum(), "revenue_at_risk": g["rar"].sum()})
+    out = out.rename_axis("segment").reset_index().sort_values("revenue_at_risk", ascending=False).reset_index(drop=True)
+    out.attrs["threshold"] = thr
+    return out

@@ -1,0 +1,437 @@
+"""Customer base and segmentation (客户基础与细分).
+
+Counts of total, active, new and returning customers in a window, their
+growth against the previous period and the same period last year, customer
+types, and segmentation by age band, gender, occupation, income band,
+region and acquisition channel with the customer count and revenue share of
+every segment; market share when a market size is given.
+
+All functions are pure: canonical frames (column names as in
+:mod:`crmkit.contract.tables`) plus a window ``[start, end]`` whose ``end`` is the
+last *day* included.  Per-customer aggregation runs as SQL in DuckDB
+(:func:`crmkit.store.sql.query`).
+
+Definitions
+-----------
+* A customer is *active* in a window when they placed at least one
+  non-return order in it.
+* *New* customers are active customers whose first non-return order ever
+  lies in the window; *returning* customers are active customers who had
+  ordered before the window.  (Sign-ups without an order are counted
+  separately as ``signups``.)
+* *Total* customers are customers whose ``signup_date`` is on or before the
+  end of the window.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmkit.store.data import CRMData, as_timestamp, rows_between, window_bounds
+from crmkit.estimate import MIN_N, Estimate, proportion
+from crmkit.store.sql import StoreTable, query
+
+__all__ = [
+    "SEGMENT_DIMENSIONS",
+    "AGE_BANDS",
+    "customer_activity",
+    "customer_counts",
+    "customer_growth",
+    "monthly_customers",
+    "age_band",
+    "segment_table",
+    "segmentation",
+    "customer_types",
+    "market_share",
+    "period_windows",
+]
+
+#: Customer attributes used for segmentation (``age_band`` is derived from ``birth_year``).
+SEGMENT_DIMENSIONS: tuple[str, ...] = (
+    "customer_type", "age_band", "gender", "occupation", "income_band", "region", "acquisition_channel",
+)
+
+#: Age bands as ``(label, lowest age, highest age)``; ages are years at the window end.
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("<25", 0, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200),
+)
+
+UNKNOWN = "unknown"
+
+
+# -- small helpers shared by the customer-side modules -------------------------
+
+
+def _ts(ts: pd.Timestamp) -> str:
+    """A SQL timestamp literal."""
+    return f"TIMESTAMP '{pd.Timestamp(ts):%Y-%m-%d %H:%M:%S}'"
+
+
+def _orders_frame(orders):
+    """Minimal, typed order columns for SQL: customer_id, order_date, amount, is_return, channel.
+
+    A :class:`crmkit.store.sql.StoreTable` stays in the store: the same columns are
+    expressed in SQL, so the aggregation runs where the rows are.
+    """
+    if isinstance(orders, StoreTable):
+        return orders.project({"customer_id": "CAST(customer_id AS VARCHAR)", "order_date": "CAST(order_date AS TIMESTAMP)",
+                               "amount": "CAST(amount AS DOUBLE)", "is_return": "coalesce(is_return, false)",
+                               "channel": "CAST(channel AS VARCHAR)"})
+    o = orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "channel") if c in orders]]
+    ret = o["is_return"].astype("boolean").fillna(False).astype(bool) if "is_return" in o else False
+    return pd.DataFrame({
+        "customer_id": o["customer_id"].astype("str"),
+        "order_date": pd.to_datetime(o["order_date"]).astype("datetime64[us]"),
+        "amount": (pd.to_numeric(o["amount"], errors="coerce").astype("float64") if "amount" in o
+                   else pd.Series(np.nan, index=o.index, dtype="float64")),
+        "is_return": pd.Series(ret, index=o.index, dtype=bool),
+        "channel": o["channel"].astype("str") if "channel" in o else pd.Series(None, index=o.index, dtype="str"),
+    })
+
+
+def _label(series: pd.Series) -> pd.Series:
+    """Category labels as strings with missing values shown as ``unknown``."""
+    s = series.astype("str")
+    return s.where(series.notna() & (s.str.strip() != ""), UNKNOWN)
+
+
+def _growth(current: float, previous: float) -> float:
+    """current / previous − 1, NaN when the previous value is 0 or missing."""
+    if previous is None or math.isnan(previous) or previous <= 0:
+        return float("nan")
+    return current / previous - 1
+
+
+# -- activity -------------------------------------------------------------------
+_ACTIVITY_SQL = """
+SELECT customer_id,
+       MIN(order_date) AS first_order,
+       MAX(CASE WHEN order_date < {lo} THEN order_date END) AS last_order_before,
+       COUNT(*) FILTER (WHERE order_date >= {lo}) AS orders,
+       MAX(order_date) AS last_order
+FROM o
+WHERE NOT is_return AND order_date < {hi}
+GROUP BY customer_id
+"""
+
+
+def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Per-customer activity in ``[start, end]`` from the whole order history (SQL).
+
+    Returns
+    -------
+    DataFrame
+        One row per customer with a non-return order on or before *end*:
+        ``customer_id, first_order, last_order_before`` (last order before
+        the window, NaT if none), ``last_order``, ``orders`` (non-return
+        orders in the window), ``revenue`` (Σ amount in the window, net of
+        returns), ``active`` (orders ≥ 1), ``new`` (active and first order in
+        the window), ``returning`` (active and not new).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
+    ...                   "order_date": pd.to_datetime(["2024-12-01", "2025-01-05", "2025-01-09"])})
+    >>> a = customer_activity(o, "2025-01-01", "2025-01-31")
+    >>> a[["customer_id", "orders", "new", "returning"]].values.tolist()
+    [['a', 1, False, True], ['b', 1, True, False]]
+    """
+    lo, hi = window_bounds(start, end)
+    o = _orders_frame(orders)
+    act = query(_ACTIVITY_SQL.format(lo=_ts(lo), hi=_ts(hi)), o=o)
+    rev = query(
+        f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
+        "GROUP BY customer_id",
+        o=o,
+    )
+    act = act.merge(rev, on="customer_id", how="left")
+    act["revenue"] = act["revenue"].fillna(0.0).astype("float64")
+    act["orders"] = act["orders"].astype("int64")
+    act["active"] = act["orders"] > 0
+    act["new"] = act["active"] & (act["first_order"] >= lo)
+    act["returning"] = act["active"] & ~act["new"]
+    return act.sort_values("customer_id").reset_index(drop=True)[
+        ["customer_id", "first_order", "last_order_before", "last_order", "orders", "revenue", "active", "new", "returning"]
+    ]
+
+
+def customer_counts(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -> dict[str, int]:
+    """Total, active, new and returning customers and sign-ups in a window.
+
+    Formulas (INDICATORS.md / DESIGN §4, customer base): ``total`` = customers
+    with ``signup_date`` ≤ end; ``active`` = customers with ≥ 1 non-return
+    order in the window; ``new`` = active customers whose first order ever is
+    in the window; ``returning`` = active − new; ``signups`` = customers whose
+    ``signup_date`` is in the window.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": ["a", "b", "c"],
+    ...                    "signup_date": pd.to_datetime(["2024-01-01", "2025-01-02", "2025-01-20"])})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
+    ...                   "order_date": pd.to_datetime(["2024-12-01", "2025-01-05", "2025-01-09"])})
+    >>> customer_counts(cu, o, "2025-01-01", "2025-01-31")
+    {'total': 3, 'active': 2, 'new': 1, 'returning': 1, 'signups': 2}
+    """
+    _, hi = window_bounds(start, end)
+    act = customer_activity(orders, start, end)
+    total = int((pd.to_datetime(customers["signup_date"]) < hi).sum())
+    return {
+        "total": total,
+        "active": int(act["active"].sum()),
+        "new": int(act["new"].sum()),
+        "returning": int(act["returning"].sum()),
+        "signups": int(len(rows_between(customers, "signup_date", start, end))),
+    }
+
+
+def _previous(start, end, kind: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if kind not in ("period", "year"):
+        raise ValueError(f"kind must be 'period' or 'year', not {kind!r}")
+    return CRMData("", start, end, tables={}).previous_window(kind)
+
+
+def period_windows(start, end, periods: int = 4) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The window and the *periods* − 1 equal-length windows before it, oldest first.
+
+    Examples
+    --------
+    >>> [(str(a.date()), str(b.date())) for a, b in period_windows("2025-10-01", "2025-12-31", 2)]
+    [('2025-07-01', '2025-09-30'), ('2025-10-01', '2025-12-31')]
+    """
+    lo, hi = window_bounds(start, end)
+    out = [(lo, hi - pd.Timedelta(days=1))]
+    for _ in range(int(periods) - 1):
+        out.append(_previous(*out[-1], "period"))
+    return out[::-1]
+
+
+def customer_growth(customers: pd.DataFrame, orders: pd.DataFrame, start, end, kind: str = "period") -> pd.DataFrame:
+    """Growth of total, active, new and returning customers and sign-ups.
+
+    Formula: growth = current / previous − 1 against the previous window of
+    equal length (``kind="period"``, whole months stay whole months, as
+    :meth:`crmkit.store.data.CRMData.previous_window`) or the same window one year
+    earlier (``kind="year"``); NaN when the previous count is 0.
+
+    Returns
+    -------
+    DataFrame
+        ``metric, current, previous, growth``.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": ["a", "b"], "signup_date": pd.to_datetime(["2024-12-01", "2025-01-09"])})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
+    ...                   "order_date": pd.to_datetime(["2024-12-01", "2025-01-05", "2025-01-09"])})
+    >>> g = customer_growth(cu, o, "2025-01-01", "2025-01-31").set_index("metric")
+    >>> float(g.loc["active", "growth"]), float(g.loc["total", "growth"])
+    (1.0, 1.0)
+    """
+    ps, pe = _previous(start, end, kind)
+    cur = customer_counts(customers, orders, start, end)
+    prev = customer_counts(customers, orders, ps, pe)
+    rows = [
+        {"metric": k, "current": float(cur[k]), "previous": float(prev[k]), "growth": _growth(cur[k], prev[k])}
+        for k in ("total", "active", "new", "returning", "signups")
+    ]
+    out = pd.DataFrame(rows)
+    out.attrs["previous_start"], out.attrs["previous_end"] = ps, pe
+    return out
+
+
+_MONTHLY_SQL = """
+WITH o AS (SELECT * FROM orders WHERE NOT is_return AND order_date < {hi}),
+f AS (SELECT customer_id, DATE_TRUNC('month', MIN(order_date)) AS first_month FROM o GROUP BY customer_id),
+m AS (
+    SELECT DISTINCT o.customer_id, DATE_TRUNC('month', o.order_date) AS month
+    FROM o WHERE o.order_date >= {lo}
+)
+SELECT m.month,
+       COUNT(*) AS active,
+       COUNT(*) FILTER (WHERE f.first_month = m.month) AS new,
+       COUNT(*) FILTER (WHERE f.first_month < m.month) AS returning
+FROM m JOIN f USING (customer_id)
+GROUP BY m.month ORDER BY m.month
+"""
+
+
+def monthly_customers(orders: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Active, new and returning customers per calendar month (SQL).
+
+    ``new`` in a month = first order ever in that month; ``returning`` =
+    active in the month with an earlier first order.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-03", "2025-02-05", "2025-02-09"])})
+    >>> monthly_customers(o, "2025-01-01", "2025-02-28")[["active", "new", "returning"]].values.tolist()
+    [[1, 1, 0], [2, 1, 1]]
+    """
+    lo, hi = window_bounds(start, end)
+    out = query(_MONTHLY_SQL.format(lo=_ts(lo), hi=_ts(hi)), orders=_orders_frame(orders))
+    for c in ("active", "new", "returning"):
+        out[c] = out[c].astype("int64")
+    out["month"] = pd.to_datetime(out["month"])
+    return out
+
+
+# -- segmentation -----------------------------------------------------------------
+def age_band(birth_year: pd.Series, at, bands: Sequence[tuple[str, int, int]] = AGE_BANDS) -> pd.Series:
+    """Age band of each customer at date *at* (age = year of *at* − birth year).
+
+    Missing or implausible birth years (age < 0 or > 120) give ``unknown``.
+
+    Examples
+    --------
+    >>> age_band(pd.Series([2001, 1990, None, 1950], dtype="Int64"), "2025-12-31").tolist()
+    ['<25', '35-44', 'unknown', '65+']
+    """
+    year = as_timestamp(at).year
+    age = year - pd.to_numeric(pd.Series(birth_year), errors="coerce").astype("float64")
+    out = pd.Series(UNKNOWN, index=age.index, dtype="str")
+    for label, lo, hi in bands:
+        out[(age >= lo) & (age <= hi) & (age <= 120)] = label
+    return out
+
+
+def _segment_values(customers: pd.DataFrame, by: str, end) -> pd.Series:
+    if by == "age_band":
+        col = customers["birth_year"] if "birth_year" in customers else pd.Series(np.nan, index=customers.index)
+        return age_band(col, end)
+    if by not in customers:
+        return pd.Series(UNKNOWN, index=customers.index, dtype="str")
+    return _label(customers[by])
+
+
+def segment_table(customers: pd.DataFrame, orders: pd.DataFrame, start, end, by: str,
+                  *, activity: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Customers, active customers and revenue per segment of one attribute.
+
+    Formulas: ``customer_share`` = customers in segment / all customers (sign-up
+    on or before end); ``active_share`` = active customers in segment / all
+    active customers; ``revenue_share`` = segment revenue in the window / total
+    revenue in the window (net of returns); ``revenue_per_active`` = segment
+    revenue / active customers in the segment.  Missing attribute values form
+    the segment ``unknown``.
+
+    Parameters
+    ----------
+    by : str
+        A customers column (e.g. ``region``) or ``age_band`` (from ``birth_year``).
+    activity : DataFrame, optional
+        :func:`customer_activity` of the same window, to avoid recomputing it.
+
+    Returns
+    -------
+    DataFrame
+        ``segment, customers, customer_share, active_customers, active_share,
+        new_customers, revenue, revenue_share, revenue_per_active``, largest
+        segment first (``unknown`` last).
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": ["a", "b", "c"], "region": ["east", "east", None],
+    ...                    "signup_date": pd.to_datetime(["2024-01-01"] * 3)})
+    >>> o = pd.DataFrame({"customer_id": ["a", "c"], "amount": [30.0, 10.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-05", "2025-01-09"])})
+    >>> t = segment_table(cu, o, "2025-01-01", "2025-01-31", "region")
+    >>> t[["segment", "customers", "revenue_share"]].values.tolist()
+    [['east', 2, 0.75], ['unknown', 1, 0.25]]
+    """
+    _, hi = window_bounds(start, end)
+    cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
+    seg = pd.DataFrame({"customer_id": cu["customer_id"].astype("str").to_numpy(),
+                        "segment": _segment_values(cu, by, end).to_numpy()})
+    act = customer_activity(orders, start, end) if activity is None else activity
+    act = act[act["active"] | (act["revenue"] != 0)]
+    m = seg.merge(act[["customer_id", "active", "new", "revenue"]], on="customer_id", how="left")
+    m["active"] = m["active"].astype("boolean").fillna(False).astype(bool)
+    m["new"] = m["new"].astype("boolean").fillna(False).astype(bool)
+    m["revenue"] = m["revenue"].fillna(0.0)
+    g = m.groupby("segment")
+    out = pd.DataFrame({
+        "customers": g.size(), "active_customers": g["active"].sum(), "new_customers": g["new"].sum(),
+        "revenue": g["revenue"].sum(),
+    })
+    for c in ("customers", "active_customers", "new_customers"):
+        out[c] = out[c].astype("int64")
+    n_c, n_a, rev = out["customers"].sum(), out["active_customers"].sum(), out["revenue"].sum()
+    out["customer_share"] = out["customers"] / n_c if n_c else np.nan
+    out["active_share"] = out["active_customers"] / n_a if n_a else np.nan
+    out["revenue_share"] = out["revenue"] / rev if rev else np.nan
+    out["revenue_per_active"] = out["revenue"] / out["active_customers"].where(out["active_customers"] > 0)
+    out = out.rename_axis("segment").reset_index()
+    out["_unknown"] = out["segment"] == UNKNOWN
+    out = out.sort_values(["_unknown", "customers", "segment"], ascending=[True, False, True]).drop(columns="_unknown")
+    return out.reset_index(drop=True)[
+        ["segment", "customers", "customer_share", "active_customers", "active_share", "new_customers",
+         "revenue", "revenue_share", "revenue_per_active"]
+    ]
+
+
+def segmentation(customers: pd.DataFrame, orders: pd.DataFrame, start, end,
+                 dimensions: Iterable[str] = SEGMENT_DIMENSIONS) -> pd.DataFrame:
+    """:func:`segment_table` for several attributes as one tidy frame.
+
+    Attributes that are entirely missing for the company (every value
+    ``unknown``) are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension`` followed by the columns of :func:`segment_table`.
+    """
+    act = customer_activity(orders, start, end)
+    parts = []
+    for dim in dimensions:
+        t = segment_table(customers, orders, start, end, dim, activity=act)
+        if len(t) and not (t["segment"] == UNKNOWN).all():
+            parts.append(t.assign(dimension=dim))
+    if not parts:
+        return pd.DataFrame(columns=["dimension", "segment", "customers", "customer_share", "active_customers",
+                                     "active_share", "new_customers", "revenue", "revenue_share", "revenue_per_active"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["dimension"] + [c for c in out.columns if c != "dimension"]]
+
+
+def customer_types(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Segment table by ``customer_type`` (individual, sme, enterprise)."""
+    return segment_table(customers, orders, start, end, "customer_type")
+
+
+def market_share(value: float, market_size: float, *, basis: str = "revenue", n: int = 0,
+                 min_n: int = MIN_N) -> Estimate:
+    """Market share = company value / market size, in [0, 1].
+
+    *value* and *market_size* must be on the same *basis*: ``"revenue"`` (the
+    company's sales and the market's sales over the same window, in the
+    report currency; no interval, ``n`` = the customers behind the sales) or ``"customers"`` (the company's customers
+    and the number of potential customers in the market; Wilson interval with
+    n = market size).  NaN when no market size is given (``market_size <= 0``).
+
+    Examples
+    --------
+    >>> market_share(250.0, 1000.0).value
+    0.25
+    >>> import math; math.isnan(market_share(10.0, 0).value)
+    True
+    """
+    if basis not in ("revenue", "customers"):
+        raise ValueError(f"basis must be 'revenue' or 'customers', not {basis!r}")
+    if not market_size or market_size <= 0 or value is None or math.isnan(float(value)):
+        return Estimate(float("nan"), n=0, min_n=min_n)
+    share = float(value) / float(market_size)
+    if share > 1:
+        raise ValueError(
+            f"the company's {basis} ({value:,.0f}) exceed the market size ({market_size:,.0f}); "
+            "check the market_size parameter (it must cover the same window and basis)"
+        )
+    if basis == "customers":
+        return proportion(int(round(value)), int(round(market_size)), min_n=min_n)
+    return Estimate(share, n=int(n), min_n=min_n)

@@ -1,0 +1,534 @@
+"""Customer loyalty (客户忠诚度): repeat purchase, retention, cohorts, engagement, referrals, programme.
+
+Indicator definitions follow INDICATORS.md, section "Loyalty".  Functions
+take canonical frames (``orders``, ``customers``, ``interactions``,
+``loyalty_ledger``) and a window ``[start, end]`` (``end`` inclusive, in
+days).  Transaction-level aggregation (per-customer counts, purchase gaps,
+cohort matrices) runs as SQL in DuckDB (:func:`crmkit.store.sql.query`).
+
+A customer is *active* in a window when they placed a non-return order in
+it; returns never count as purchases.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from crmkit.indicators.customer_base import _orders_frame, _previous, _ts, customer_activity
+from crmkit.store.data import window_bounds, rows_between
+from crmkit.estimate import MIN_N, Estimate, mean, proportion
+from crmkit.store.sql import query
+
+__all__ = [
+    "repeat_purchase_rate",
+    "purchase_frequency",
+    "inter_purchase_days",
+    "inter_purchase_time",
+    "active_customers",
+    "period_retention",
+    "customer_retention_rate",
+    "retention_trend",
+    "cohort_counts",
+    "cohort_retention",
+    "engagement",
+    "referral_rate",
+    "referral_comparison",
+    "is_member",
+    "redemption_rate",
+    "programme_comparison",
+    "diff_proportions",
+    "diff_means",
+]
+
+
+# -- interval helpers -----------------------------------------------------------------
+def diff_proportions(k1: int, n1: int, k2: int, n2: int, *, min_n: int = MIN_N) -> Estimate:
+    """Difference of two proportions p1 − p2 with Newcombe's hybrid score interval.
+
+    Newcombe, R. G. (1998), "Interval estimation for the difference between
+    independent proportions", *Statistics in Medicine* 17, method 10: with
+    Wilson intervals (l_i, u_i) of each proportion,
+    ``low = d − √((p1 − l1)² + (u2 − p2)²)``, ``high = d + √((u1 − p1)² + (p2 − l2)²)``.
+    ``se`` is the unpooled Wald standard error; ``n = min(n1, n2)`` (the
+    smaller group decides whether the comparison is reliable).
+
+    Examples
+    --------
+    >>> e = diff_proportions(56, 70, 48, 80)
+    >>> round(e.value, 3), round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.2, 0.0524, 0.3339)
+    """
+    if n1 <= 0 or n2 <= 0:
+        return Estimate(float("nan"), n=0, min_n=min_n)
+    a, b = proportion(k1, n1), proportion(k2, n2)
+    d = a.value - b.value
+    low = d - math.sqrt((a.value - a.ci_low) ** 2 + (b.ci_high - b.value) ** 2)
+    high = d + math.sqrt((a.ci_high - a.value) ** 2 + (b.value - b.ci_low) ** 2)
+    se = math.sqrt(a.se**2 + b.se**2)
+    return Estimate(d, se, low, high, min(int(n1), int(n2)), min_n)
+
+
+def diff_means(x1: Iterable[float], x2: Iterable[float], *, min_n: int = MIN_N) -> Estimate:
+    """Difference of two means x̄1 − x̄2 with Welch's t interval.
+
+    ``se = √(s1²/n1 + s2²/n2)``, degrees of freedom by Welch–Satterthwaite;
+    ``n = min(n1, n2)``.
+
+    Examples
+    --------
+    >>> e = diff_means([1, 2, 3, 4], [1, 1, 1, 2])
+    >>> e.value, round(e.se, 4)
+    (1.25, 0.6922)
+    """
+    a = pd.to_numeric(pd.Series(x1, dtype="float64"), errors="coerce").dropna().to_numpy()
+    b = pd.to_numeric(pd.Series(x2, dtype="float64"), errors="coerce").dropna().to_numpy()
+    if a.size < 2 or b.size < 2:
+        return Estimate(float("nan"), n=int(min(a.size, b.size)), min_n=min_n)
+    v1, v2 = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    d = float(a.mean() - b.mean())
+    se = math.sqrt(v1 + v2)
+    if se == 0:
+        return Estimate(d, 0.0, d, d, int(min(a.size, b.size)), min_n)
+    df = (v1 + v2) ** 2 / (v1**2 / (a.size - 1) + v2**2 / (b.size - 1))
+    t = float(stats.t.ppf(0.975, df))
+    return Estimate(d, se, d - t * se, d + t * se, int(min(a.size, b.size)), min_n)
+
+
+# -- repeat purchase and frequency ----------------------------------------------------------
+def repeat_purchase_rate(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
+    """Repeat purchase rate in a window.
+
+    Formula (INDICATORS.md, Loyalty): customers with ≥ 2 non-return orders in
+    the window / customers with ≥ 1; Wilson interval, n = active customers.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [1.0, 2.0, 3.0, 4.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-05", "2025-01-07"])})
+    >>> e = repeat_purchase_rate(o, "2025-01-01", "2025-01-31")
+    >>> round(e.value, 4), e.n
+    (0.3333, 3)
+    """
+    act = customer_activity(orders, start, end)
+    act = act[act["active"]]
+    return proportion(int((act["orders"] >= 2).sum()), len(act), min_n=min_n)
+
+
+def purchase_frequency(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
+    """Purchase frequency: mean non-return orders per active customer in the window (t interval).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [1.0, 2.0, 3.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-05"])})
+    >>> purchase_frequency(o, "2025-01-01", "2025-01-31").value
+    1.5
+    """
+    act = customer_activity(orders, start, end)
+    return mean(act.loc[act["active"], "orders"], min_n=min_n)
+
+
+_GAPS_SQL = """
+WITH d AS (
+    SELECT DISTINCT customer_id, CAST(order_date AS DATE) AS day
+    FROM o WHERE NOT is_return AND order_date < {hi}
+),
+g AS (
+    SELECT customer_id, day, day - LAG(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
+    FROM d
+)
+SELECT customer_id, day, gap FROM g WHERE gap IS NOT NULL {since}
+"""
+
+
+def inter_purchase_days(orders: pd.DataFrame, end, start=None) -> pd.DataFrame:
+    """Days between consecutive purchase days of each customer (SQL window function).
+
+    Orders on the same calendar day count as one purchase (as in the BTYD
+    literature); returns are ignored.  Only gaps ending on or before *end*
+    (and, with *start*, on or after *start*) are returned.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, day`` (the later purchase day), ``gap`` (days, int).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "amount": [1.0] * 4,
+    ...                   "order_date": pd.to_datetime(["2025-01-01 00:00:00", "2025-01-01 18:00:00", "2025-01-11 00:00:00", "2025-01-05 00:00:00"])})
+    >>> inter_purchase_days(o, "2025-01-31")["gap"].tolist()
+    [10]
+    """
+    _, hi = window_bounds(end, end)
+    since = "" if start is None else f"AND day >= CAST({_ts(window_bounds(start, end)[0])} AS DATE)"
+    out = query(_GAPS_SQL.format(hi=_ts(hi), since=since), o=_orders_frame(orders))
+    out["gap"] = out["gap"].astype("int64")
+    out["day"] = pd.to_datetime(out["day"])
+    return out.sort_values(["customer_id", "day"]).reset_index(drop=True)
+
+
+def inter_purchase_time(orders: pd.DataFrame, start, end, q: float = 0.5, *, min_n: int = MIN_N) -> Estimate:
+    """Quantile *q* (default median) of inter-purchase days for gaps ending in the window.
+
+    Interval: distribution-free, from order statistics
+    (:func:`crmkit.indicators.service.quantile_estimate`).
+    """
+    from crmkit.indicators.service import quantile_estimate
+
+    gaps = inter_purchase_days(orders, end, start)["gap"]
+    return quantile_estimate(gaps, q, min_n=min_n)
+
+
+# -- retention -------------------------------------------------------------------------
+def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
+    """Ids of customers with a non-return order in ``[start, end]``."""
+    o = rows_between(orders, "order_date", start, end, columns=["customer_id", "is_return"])
+    if "is_return" in o:
+        o = o[~o["is_return"].astype("boolean").fillna(False).astype(bool)]
+    return set(o["customer_id"].astype("str"))
+
+
+def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, min_n: int = MIN_N) -> Estimate:
+    """Period retention rate.
+
+    Formula (INDICATORS.md): customers active in both the previous period
+    (t − 1) and this window (t) / customers active in t − 1; Wilson interval,
+    n = customers active in t − 1.  ``kind="period"``: the previous window of
+    equal length; ``"year"``: the same window one year earlier.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "c", "a", "d"], "amount": [1.0] * 5,
+    ...                   "order_date": pd.to_datetime(["2024-12-03", "2024-12-05", "2024-12-07",
+    ...                                                 "2025-01-04", "2025-01-05"])})
+    >>> e = period_retention(o, "2025-01-01", "2025-01-31")
+    >>> round(e.value, 4), e.n
+    (0.3333, 3)
+    """
+    ps, pe = _previous(start, end, kind)
+    prev = active_customers(orders, ps, pe)
+    cur = active_customers(orders, start, end)
+    return proportion(len(prev & cur), len(prev), min_n=min_n)
+
+
+def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: int = 365,
+                            min_n: int = MIN_N) -> Estimate:
+    """Customer retention rate CRR = (E − N) / S.
+
+    Formula (INDICATORS.md, Loyalty): S = customers at the start, E =
+    customers at the end, N = customers gained during the window.  For a
+    non-contractual business "a customer at date t" is one with a purchase in
+    the *lookback_days* up to t (default the trailing 12 months), so
+    S = buyers in ``(start − L, start)``, E = buyers in ``(end − L, end]``,
+    N = members of E not in S (new or won back), hence E − N = |E ∩ S| and
+    CRR lies in [0, 1]; Wilson interval with n = S.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "a", "c"], "amount": [1.0] * 4,
+    ...                   "order_date": pd.to_datetime(["2024-06-01", "2024-02-01", "2025-03-01", "2025-03-02"])})
+    >>> e = customer_retention_rate(o, "2025-01-01", "2025-03-31")
+    >>> e.value, e.n
+    (0.5, 2)
+    """
+    lo, hi = window_bounds(start, end)
+    L = pd.Timedelta(days=int(lookback_days))
+    s_ids = active_customers(orders, lo - L, lo - pd.Timedelta(days=1))
+    e_ids = active_customers(orders, hi - L, hi - pd.Timedelta(days=1))
+    n_new = len(e_ids - s_ids)
+    return proportion(len(e_ids) - n_new, len(s_ids), min_n=min_n)
+
+
+def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n: int = MIN_N) -> pd.DataFrame:
+    """:func:`period_retention` of the window and the *periods* − 1 windows before it.
+
+    Returns
+    -------
+    DataFrame
+        ``start, end, retention, ci_low, ci_high, n``, oldest first.
+    """
+    from crmkit.indicators.customer_base import period_windows
+
+    rows = []
+    for a, b in period_windows(start, end, periods):
+        e = period_retention(orders, a, b, min_n=min_n)
+        rows.append({"start": a, "end": b, "retention": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n})
+    return pd.DataFrame(rows)
+
+
+_COHORT_SQL = """
+WITH o AS (
+    SELECT customer_id, DATE_TRUNC('{unit}', order_date) AS p
+    FROM orders WHERE NOT is_return AND order_date < {hi}
+),
+f AS (SELECT customer_id, MIN(p) AS cohort FROM o GROUP BY customer_id),
+a AS (
+    SELECT DISTINCT o.customer_id, f.cohort, DATE_DIFF('{unit}', f.cohort, o.p) AS period
+    FROM o JOIN f USING (customer_id)
+)
+SELECT cohort, period, COUNT(*) AS active FROM a {since} GROUP BY cohort, period ORDER BY cohort, period
+"""
+
+
+def _unit(freq: str) -> tuple[str, int]:
+    f = freq.upper()
+    if f in ("M", "MS", "MONTH"):
+        return "month", 1
+    if f in ("Q", "QS", "QUARTER"):
+        return "quarter", 3
+    raise ValueError(f"freq must be 'M' (month) or 'Q' (quarter), not {freq!r}")
+
+
+def cohort_counts(orders: pd.DataFrame, end, *, freq: str = "M", since=None) -> pd.DataFrame:
+    """Cohort activity counts (SQL): cohort = month/quarter of a customer's first purchase.
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per cohort and period k = 0, 1, … up to the last period
+        that starts on or before *end*: ``cohort`` (period start), ``period``
+        (k), ``cohort_size``, ``active`` (cohort members with a purchase in
+        period cohort + k), ``retention`` = active / cohort_size, and
+        ``observable`` (period cohort + k ends on or before *end*).  Cells
+        that are not observable have NaN retention, never 0.
+    """
+    unit, months = _unit(freq)
+    lo_end, hi = window_bounds(end, end)
+    since_sql = "" if since is None else f"WHERE cohort >= DATE_TRUNC('{unit}', {_ts(window_bounds(since, end)[0])})"
+    c = query(_COHORT_SQL.format(unit=unit, hi=_ts(hi), since=since_sql), orders=_orders_frame(orders))
+    cols = ["cohort", "period", "cohort_size", "active", "retention", "observable"]
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    c["cohort"] = pd.to_datetime(c["cohort"])
+    c["period"] = c["period"].astype("int64")
+    last_start = lo_end.to_period("M").start_time
+    last_start = pd.Timestamp(year=last_start.year, month=((last_start.month - 1) // months) * months + 1, day=1)
+    rows = []
+    sizes = c[c["period"] == 0].set_index("cohort")["active"]
+    counts = c.set_index(["cohort", "period"])["active"]
+    for cohort, size in sizes.items():
+        k_max = ((last_start.year - cohort.year) * 12 + last_start.month - cohort.month) // months
+        for k in range(k_max + 1):
+            p_start = cohort + pd.DateOffset(months=k * months)
+            p_end_excl = p_start + pd.DateOffset(months=months)
+            observable = bool(p_end_excl <= hi)
+            active = int(counts.get((cohort, k), 0))
+            rows.append({"cohort": cohort, "period": k, "cohort_size": int(size), "active": active,
+                         "retention": (active / size) if (observable or k == 0) else np.nan,
+                         "observable": observable or k == 0})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def cohort_retention(orders: pd.DataFrame, end, *, freq: str = "M", since=None,
+                     max_periods: int | None = None) -> pd.DataFrame:
+    """Cohort retention matrix (INDICATORS.md, Loyalty).
+
+    Rows: cohorts (month or quarter of first purchase, labelled ``2025-03``
+    or ``2025Q1``); columns: periods k = 0, 1, …; cell = share of the cohort
+    with a purchase k periods after its first period.  Period 0 is 100 % by
+    construction; cells not yet observable at *end* are NaN (masked), not 0.
+    ``attrs["sizes"]`` holds the cohort sizes.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "a", "c"], "amount": [1.0] * 4,
+    ...                   "order_date": pd.to_datetime(["2025-01-05", "2025-01-09", "2025-02-03", "2025-02-10"])})
+    >>> cohort_retention(o, "2025-02-28").values.tolist()
+    [[1.0, 0.5], [1.0, nan]]
+    """
+    tidy = cohort_counts(orders, end, freq=freq, since=since)
+    if tidy.empty:
+        out = pd.DataFrame()
+        out.attrs["sizes"] = pd.Series(dtype="int64")
+        return out
+    if max_periods is not None:
+        tidy = tidy[tidy["period"] <= max_periods]
+    label = tidy["cohort"].dt.to_period("M" if _unit(freq)[0] == "month" else "Q").astype("str")
+    m = tidy.assign(label=label).pivot(index="label", columns="period", values="retention")
+    m.index.name, m.columns.name = "cohort", "period"
+    m = m.astype("float64")
+    m.attrs["sizes"] = tidy.assign(label=label).drop_duplicates("label").set_index("label")["cohort_size"]
+    return m
+
+
+# -- engagement ---------------------------------------------------------------------------
+def engagement(interactions: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
+    """Engagement of active customers (INDICATORS.md, Loyalty).
+
+    * ``interactions_per_active``: interactions in the window linked to
+      customers active in the window / active customers (t interval over
+      customers, zeros included);
+    * ``inbound_share``: share of active customers with any inbound
+      interaction in the window (Wilson);
+    * ``email_open_rate`` = email opens (type ``email_open``) / emails sent
+      (type ``email_sent``); ``email_click_rate`` = clicks on the email
+      channel / emails sent (both Wilson, capped at 1).
+    """
+    act = active_customers(orders, start, end)
+    i = rows_between(interactions, "occurred_at", start, end)
+    ids = i["customer_id"].astype("str")
+    per = ids[ids.isin(act)].value_counts()
+    counts = pd.Series(0, index=sorted(act), dtype="float64")
+    counts.loc[per.index] = per.to_numpy()
+    direction = i["direction"].astype("str") if "direction" in i else pd.Series("", index=i.index)
+    inbound_ids = set(ids[(direction == "inbound").to_numpy()])
+    typ = i["type"].astype("str") if "type" in i else pd.Series("", index=i.index)
+    chan = i["channel"].astype("str")
+    sent = int((typ == "email_sent").sum())
+    opens = int((typ == "email_open").sum())
+    clicks = int(((typ == "click") & (chan == "email")).sum())
+    return {
+        "interactions_per_active": mean(counts, min_n=min_n),
+        "inbound_share": proportion(len(act & inbound_ids), len(act), min_n=min_n),
+        "email_open_rate": proportion(min(opens, sent), sent, min_n=min_n),
+        "email_click_rate": proportion(min(clicks, sent), sent, min_n=min_n),
+    }
+
+
+# -- referrals ------------------------------------------------------------------------------
+def _referred(customers: pd.DataFrame) -> pd.Series:
+    if "referred_by" not in customers:
+        return pd.Series(False, index=customers.index)
+    r = customers["referred_by"]
+    return r.notna() & (r.astype("str").str.strip() != "")
+
+
+def referral_rate(customers: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
+    """Referral rate = new customers with ``referred_by`` / new customers.
+
+    New customers are those whose ``signup_date`` is in the window
+    (INDICATORS.md, "Word of mouth / referrals"); Wilson interval.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": list("abcd"), "referred_by": [None, "a", None, "b"],
+    ...                    "signup_date": pd.to_datetime(["2024-05-01", "2025-01-02", "2025-01-05", "2025-01-09"])})
+    >>> e = referral_rate(cu, "2025-01-01", "2025-01-31"); round(e.value, 4), e.n
+    (0.6667, 3)
+    """
+    new = rows_between(customers, "signup_date", start, end)
+    return proportion(int(_referred(new).sum()), len(new), min_n=min_n)
+
+
+def referral_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
+                        acquired_days: int = 365, min_n: int = MIN_N) -> pd.DataFrame:
+    """Retention and value of referred vs other customers acquired in the year before the window.
+
+    Customers who signed up in ``[start − acquired_days, start)`` are split
+    by ``referred_by``; for each group: ``retention`` = share active in the
+    window (Wilson), ``value`` = mean revenue in the window per customer
+    (zeros included, t interval).  A third row ``difference`` holds referred −
+    other (Newcombe and Welch intervals).  Association only: referred
+    customers may differ in other ways.
+
+    Returns
+    -------
+    DataFrame
+        ``group, customers, retention, retention_low, retention_high, value,
+        value_low, value_high``.
+    """
+    lo, _ = window_bounds(start, end)
+    cohort = rows_between(customers, "signup_date", lo - pd.Timedelta(days=acquired_days), lo - pd.Timedelta(days=1))
+    return _compare_groups(cohort, _referred(cohort), orders, start, end, ("referred", "other"), min_n)
+
+
+def _compare_groups(cohort: pd.DataFrame, flag: pd.Series, orders: pd.DataFrame, start, end,
+                    names: tuple[str, str], min_n: int) -> pd.DataFrame:
+    act = customer_activity(orders, start, end).set_index("customer_id")
+    ids = cohort["customer_id"].astype("str")
+    active = ids.map(act["active"]).astype("boolean").fillna(False).astype(bool).to_numpy()
+    revenue = ids.map(act["revenue"]).astype("float64").fillna(0.0).to_numpy()
+    f = np.asarray(flag, dtype=bool)
+    rows = []
+    for name, sel in ((names[0], f), (names[1], ~f)):
+        r = proportion(int(active[sel].sum()), int(sel.sum()), min_n=min_n)
+        v = mean(revenue[sel], min_n=min_n)
+        rows.append({"group": name, "customers": int(sel.sum()), "retention": r.value, "retention_low": r.ci_low,
+                     "retention_high": r.ci_high, "value": v.value, "value_low": v.ci_low, "value_high": v.ci_high})
+    dr = diff_proportions(int(active[f].sum()), int(f.sum()), int(active[~f].sum()), int((~f).sum()), min_n=min_n)
+    dv = diff_means(revenue[f], revenue[~f], min_n=min_n)
+    rows.append({"group": "difference", "customers": min(int(f.sum()), int((~f).sum())), "retention": dr.value,
+                 "retention_low": dr.ci_low, "retention_high": dr.ci_high, "value": dv.value,
+                 "value_low": dv.ci_low, "value_high": dv.ci_high})
+    return pd.DataFrame(rows)
+
+
+# -- loyalty programme --------------------------------------------------------------------------
+def is_member(customers: pd.DataFrame, at) -> pd.Series:
+    """Loyalty-programme membership at date *at*.
+
+    A member has a ``loyalty_joined_at`` on or before *at*, or (when the join
+    date is unknown) a ``loyalty_tier``.
+    """
+    _, hi = window_bounds(at, at)
+    joined = pd.to_datetime(customers["loyalty_joined_at"]) if "loyalty_joined_at" in customers else pd.Series(pd.NaT, index=customers.index)
+    tier = customers["loyalty_tier"].notna() if "loyalty_tier" in customers else pd.Series(False, index=customers.index)
+    return ((joined < hi) | (joined.isna() & tier)).fillna(False).astype(bool)
+
+
+def redemption_rate(ledger: pd.DataFrame, start, end) -> float:
+    """Points redemption rate = Σ points redeemed / Σ points earned in the window.
+
+    Formula (INDICATORS.md, Loyalty programme).  NaN when no points were
+    earned; may exceed 1 when members redeem points earned earlier.
+
+    Examples
+    --------
+    >>> led = pd.DataFrame({"customer_id": ["a", "a"], "occurred_at": pd.to_datetime(["2025-01-02", "2025-01-20"]),
+    ...                     "points_earned": [200.0, 0.0], "points_redeemed": [0.0, 50.0]})
+    >>> redemption_rate(led, "2025-01-01", "2025-01-31")
+    0.25
+    """
+    w = rows_between(ledger, "occurred_at", start, end)
+    earned = float(pd.to_numeric(w.get("points_earned"), errors="coerce").sum()) if "points_earned" in w else 0.0
+    redeemed = float(pd.to_numeric(w.get("points_redeemed"), errors="coerce").sum()) if "points_redeemed" in w else 0.0
+    return redeemed / earned if earned > 0 else float("nan")
+
+
+def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict:
+    """Loyalty-programme members vs non-members (association, not causal effect).
+
+    * ``member_share``: members at the window end / customers signed up by
+      then (Wilson);
+    * ``spend``: members vs non-members among customers active in the window,
+      mean revenue per active customer (``members``, ``others`` as t-interval
+      Estimates, ``difference`` with Welch interval);
+    * ``retention``: among customers active in the previous period, share
+      active again in this window (``members``, ``others``, ``difference`` with
+      Newcombe interval).
+
+    Members and non-members differ in more than membership (keen customers
+    join), so these differences describe association, not the programme's
+    causal effect.
+    """
+    _, hi = window_bounds(start, end)
+    cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
+    member = is_member(cu, end)
+    ids = cu["customer_id"].astype("str")
+    member_ids = set(ids[member.to_numpy()])
+    act = customer_activity(orders, start, end)
+    a = act[act["active"]]
+    in_m = a["customer_id"].isin(member_ids).to_numpy()
+    rev = a["revenue"].to_numpy()
+    ps, pe = _previous(start, end, "period")
+    prev = active_customers(orders, ps, pe)
+    cur = set(a["customer_id"])
+    prev_m = [c in member_ids for c in sorted(prev)]
+    prev_sorted = sorted(prev)
+    k_m = sum(1 for c, m in zip(prev_sorted, prev_m) if m and c in cur)
+    n_m = sum(prev_m)
+    k_o = sum(1 for c, m in zip(prev_sorted, prev_m) if not m and c in cur)
+    n_o = len(prev_sorted) - n_m
+    return {
+        "member_share": proportion(int(member.sum()), len(cu), min_n=min_n),
+        "spend": {"members": mean(rev[in_m], min_n=min_n), "others": mean(rev[~in_m], min_n=min_n),
+                  "difference": diff_means(rev[in_m], rev[~in_m], min_n=min_n)},
+        "retention": {"members": proportion(k_m, n_m, min_n=min_n), "others": proportion(k_o, n_o, min_n=min_n),
+                      "difference": diff_proportions(k_m, n_m, k_o, n_o, min_n=min_n)},
+    }

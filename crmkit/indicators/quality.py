@@ -1,0 +1,139 @@
+"""Data quality of a company's canonical tables: coverage, completeness, integrity."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmkit.store.data import CRMData
+from crmkit.estimate import Estimate, proportion
+from crmkit.store.sql import _ident as _q, _literal
+from crmkit.contract.tables import TABLES, TABLE_NAMES
+
+__all__ = ["coverage", "completeness", "duplicates", "referential_integrity", "monthly_volume"]
+
+# Foreign keys checked: (table, column) -> referenced customers.customer_id
+CUSTOMER_REFERENCES = (
+    ("orders", "customer_id"), ("surveys", "customer_id"), ("tickets", "customer_id"),
+    ("interactions", "customer_id"), ("churn_events", "customer_id"), ("loyalty_ledger", "customer_id"),
+    ("customers", "referred_by"),
+)
+
+
+def _supplied(data: CRMData) -> list[str]:
+    return [name for name in TABLE_NAMES if data.count(name) > 0]
+
+
+def _columns(data: CRMData, name: str) -> list[str]:
+    """Canonical columns table *name* actually has (frames may lack optional ones)."""
+    if name in data.tables:
+        return list(data.tables[name].columns)
+    return [c.name for c in TABLES[name].columns]
+
+
+def coverage(data: CRMData) -> pd.DataFrame:
+    """Per table: supplied or not, rows in history and window, first and last date.
+
+    Counted in SQL (inside the store when the data came from one).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmkit.store.data import CRMData
+    >>> d = CRMData("x", "2025-01-01", "2025-03-31", {"orders": pd.DataFrame({
+    ...     "order_id": ["a", "b"], "customer_id": ["1", "1"],
+    ...     "order_date": pd.to_datetime(["2024-12-30", "2025-02-01"]), "amount": [1.0, 2.0]})})
+    >>> coverage(d).set_index("table").loc["orders", ["rows", "rows_in_window"]].tolist()
+    [2, 1]
+    """
+    lo, hi = data.start, data.end_exclusive
+    parts = []
+    for name in _supplied(data):
+        tc = TABLES[name].time_column
+        if tc and tc in _columns(data, name):
+            c = _q(tc)
+            parts.append(f"SELECT '{name}' AS tbl, count(*) AS n, count(*) FILTER ({c} >= {_literal(lo)} AND {c} < {_literal(hi)}) "
+                         f"AS n_window, min({c})::TIMESTAMP AS first, max({c})::TIMESTAMP AS last FROM {_q(name)}")
+        else:
+            parts.append(f"SELECT '{name}' AS tbl, count(*) AS n, count(*) AS n_window, NULL::TIMESTAMP AS first, "
+                         f"NULL::TIMESTAMP AS last FROM {_q(name)}")
+    got = data.sql(" UNION ALL ".join(parts)).set_index("tbl") if parts else pd.DataFrame()
+    rows = []
+    for name in TABLE_NAMES:
+        if name in got.index:
+            g = got.loc[name]
+            rows.append({"table": name, "supplied": int(g["n"]) > 0, "rows": int(g["n"]), "rows_in_window": int(g["n_window"]),
+                         "first": pd.Timestamp(g["first"]) if pd.notna(g["first"]) else pd.NaT,
+                         "last": pd.Timestamp(g["last"]) if pd.notna(g["last"]) else pd.NaT})
+        else:
+            rows.append({"table": name, "supplied": False, "rows": 0, "rows_in_window": 0, "first": pd.NaT, "last": pd.NaT})
+    return pd.DataFrame(rows)
+
+
+def completeness(data: CRMData, include_pii: bool = False) -> pd.DataFrame:
+    """Share of non-empty values per supplied table and canonical column.
+
+    Personal-data columns are excluded unless *include_pii* (their fill rate
+    is harmless, but listing them invites looking at them).
+    """
+    rows = []
+    for name in _supplied(data):
+        t = TABLES[name]
+        cols = [c for c in _columns(data, name) if include_pii or not t.column(c).pii]
+        if not cols:
+            continue
+        counts = data.sql("SELECT count(*) AS __n, " + ", ".join(f"count({_q(c)}) AS {_q(c)}" for c in cols)
+                          + f" FROM {_q(name)}").iloc[0]
+        n = int(counts["__n"])
+        for c in cols:
+            filled = int(counts[c])
+            rows.append({"table": name, "column": c, "required": t.column(c).required, "filled": filled, "rows": n,
+                         "completeness": filled / n})
+    return pd.DataFrame(rows, columns=["table", "column", "required", "filled", "rows", "completeness"])
+
+
+def duplicates(data: CRMData) -> pd.DataFrame:
+    """Duplicate primary keys and fully identical rows per supplied table (missing values count as equal)."""
+    rows = []
+    for name in _supplied(data):
+        cols = ", ".join(_q(c) for c in _columns(data, name))
+        pk = ", ".join(_q(c) for c in TABLES[name].primary_key)
+        dup_key = f"count(*) - (SELECT count(*) FROM (SELECT DISTINCT {pk} FROM {_q(name)}))" if pk else "0"
+        r = data.sql(f"SELECT count(*) AS n, {dup_key} AS dk, count(*) - (SELECT count(*) FROM (SELECT DISTINCT {cols} "
+                     f"FROM {_q(name)})) AS ir FROM {_q(name)}").iloc[0]
+        rows.append({"table": name, "rows": int(r["n"]), "duplicate_keys": int(r["dk"]), "identical_rows": int(r["ir"])})
+    return pd.DataFrame(rows, columns=["table", "rows", "duplicate_keys", "identical_rows"])
+
+
+def referential_integrity(data: CRMData) -> pd.DataFrame:
+    """For each customer reference: rows with a customer id, and how many match a known customer."""
+    rows = []
+    for name, col in CUSTOMER_REFERENCES:
+        if data.count(name) == 0 or col not in _columns(data, name):
+            continue
+        r = data.sql(
+            f"SELECT count(*) AS with_id, count(k.customer_id) AS matched "
+            f"FROM {_q(name)} AS t LEFT JOIN (SELECT DISTINCT customer_id FROM customers WHERE customer_id IS NOT NULL) AS k "
+            f"ON t.{_q(col)} = k.customer_id WHERE t.{_q(col)} IS NOT NULL"
+        ).iloc[0]
+        n, matched = int(r["with_id"]), int(r["matched"])
+        est = proportion(matched, n) if n else Estimate(float("nan"))
+        rows.append({"table": name, "column": col, "with_id": n, "matched": matched,
+                     "unmatched": n - matched, "match_rate": est.value})
+    return pd.DataFrame(rows, columns=["table", "column", "with_id", "matched", "unmatched", "match_rate"])
+
+
+def monthly_volume(data: CRMData) -> pd.DataFrame:
+    """Rows per month per time-stamped table (long format: month, table, rows)."""
+    parts = []
+    for name in _supplied(data):
+        tc = TABLES[name].time_column
+        if not tc or name in ("assessment", "campaigns") or tc not in _columns(data, name):
+            continue
+        parts.append(f"SELECT date_trunc('month', {_q(tc)})::TIMESTAMP AS month, count(*) AS rows, '{name}' AS \"table\" "
+                     f"FROM {_q(name)} WHERE {_q(tc)} IS NOT NULL GROUP BY 1")
+    if not parts:
+        return pd.DataFrame(columns=["month", "rows", "table"])
+    out = data.sql(" UNION ALL ".join(parts))
+    out["month"] = pd.to_datetime(out["month"]).astype("datetime64[ns]")
+    out["rows"] = out["rows"].astype("int64")
+    return out.sort_values(["table", "month"]).reset_index(drop=True)

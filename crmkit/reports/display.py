@@ -1,0 +1,226 @@
+"""Notebook output helpers: headings, readings, tables and KPI tiles.
+
+Everything that may come from data is HTML-escaped here, at the point where
+it is emitted (DESIGN §8: nbconvert's sanitiser mangles layout, so crmkit
+escapes instead).  Notebooks call these helpers rather than printing frames,
+so every report looks the same and no raw customer value reaches the HTML
+unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from crmkit.estimate import Estimate
+from crmkit.i18n import Translator
+
+__all__ = ["Report", "fmt_number", "fmt_pct", "fmt_money", "fmt_int", "escape"]
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def escape(value: Any) -> str:
+    """HTML-escape any value (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _missing(x: Any) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_int(x: Any) -> str:
+    """``1234567`` → ``1,234,567``; missing → ``–``."""
+    return "–" if _missing(x) else f"{float(x):,.0f}"
+
+
+def fmt_number(x: Any, digits: int = 1) -> str:
+    return "–" if _missing(x) else f"{float(x):,.{digits}f}"
+
+
+def fmt_pct(x: Any, digits: int = 1) -> str:
+    """A ratio in [0, 1] as a percentage: ``0.1234`` → ``12.3%``."""
+    return "–" if _missing(x) else f"{100 * float(x):.{digits}f}%"
+
+
+def fmt_money(x: Any, currency: str = "CNY", digits: int = 0) -> str:
+    if _missing(x):
+        return "–"
+    sym = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    v = float(x)
+    return f"{'-' if v < 0 else ''}{sym}{abs(v):,.{digits}f}"
+
+
+class Report:
+    """Per-notebook presentation context.
+
+    Parameters
+    ----------
+    language : {"en", "zh"}
+    currency : str
+        ISO code used to format money.
+    mask_pii : bool
+        When True (default) helpers refuse to show columns that hold personal data.
+
+    Examples
+    --------
+    >>> rp = Report("en")
+    >>> rp.t("Churn", "流失")
+    'Churn'
+    >>> rp.fmt(Estimate(0.25, 0.02, 0.21, 0.29, 400), "ratio")
+    '25.0% ± 4.0 pp'
+    """
+
+    PII_COLUMNS = frozenset({"name", "email", "phone", "comment", "customer_id", "referred_by", "assessor"})
+
+    def __init__(self, language: str = "en", currency: str = "CNY", mask_pii: bool = True):
+        self.tr = Translator(language)
+        self.language = self.tr.language
+        self.currency = currency
+        self.mask_pii = mask_pii
+
+    # -- text ---------------------------------------------------------------
+    def t(self, en: str, zh: str) -> str:
+        """The text of the pair in the report language (not escaped)."""
+        return self.tr(en, zh)
+
+    def _show(self, markup: str) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(markup))
+
+    def heading(self, en: str, zh: str, level: int = 2) -> None:
+        """A section heading (collected into the report's table of contents)."""
+        level = min(max(level, 1), 4)
+        text = escape(self.t(en, zh))
+        anchor = "sec-" + "".join(ch if ch.isalnum() else "-" for ch in en.lower()).strip("-")
+        self._show(f'<h{level} id="{escape(anchor)}" class="ck-heading">{text}</h{level}>')
+
+    def text(self, en: str, zh: str | None = None, *, kind: str = "reading") -> None:
+        """A paragraph; ``kind`` is ``reading`` (plain-language interpretation), ``note`` or ``warning``."""
+        body = en if zh is None else self.t(en, zh)
+        cls = {"reading": "ck-reading", "note": "ck-note", "warning": "ck-warning"}.get(kind, "ck-reading")
+        self._show(f'<p class="{cls}">{escape(body)}</p>')
+
+    def skip(self, table: str, en: str | None = None, zh: str | None = None) -> None:
+        """Say plainly that a section is skipped because *table* was not supplied."""
+        msg_en = en or f"The '{table}' table was not supplied for this company, so this section is skipped."
+        msg_zh = zh or f"该公司未提供“{table}”数据表，本节跳过。"
+        self.text(msg_en, msg_zh, kind="note")
+
+    # -- numbers ------------------------------------------------------------
+    def fmt(self, value: Any, unit: str = "number", digits: int | None = None) -> str:
+        """Format a value or :class:`Estimate` for people (intervals as ±)."""
+        if isinstance(value, Estimate):
+            core = self.fmt(value.value, unit, digits)
+            if not _missing(value.ci_low) and not _missing(value.ci_high):
+                half = (value.ci_high - value.ci_low) / 2
+                if unit == "ratio":
+                    core += f" ± {100 * half:.{1 if digits is None else digits}f} pp"
+                else:
+                    core += " ± " + self.fmt(half, unit, digits)
+            return core
+        if unit == "text" or isinstance(value, str):
+            return str(value)
+        if unit == "ratio":
+            return fmt_pct(value, 1 if digits is None else digits)
+        if unit == "currency":
+            return fmt_money(value, self.currency, 0 if digits is None else digits)
+        if unit == "count":
+            return fmt_int(value)
+        if unit == "multiple":
+            return "–" if _missing(value) else f"{float(value):.{1 if digits is None else digits}f}×"
+        if unit in ("days", "hours", "minutes", "months"):
+            word = {
+                "days": self.t("days", "天"), "hours": self.t("h", "小时"),
+                "minutes": self.t("min", "分钟"), "months": self.t("months", "个月"),
+            }[unit]
+            return "–" if _missing(value) else f"{fmt_number(value, 1 if digits is None else digits)} {word}"
+        return fmt_number(value, 1 if digits is None else digits)
+
+    # -- tables -------------------------------------------------------------
+    def table(
+        self,
+        df: pd.DataFrame,
+        formats: Mapping[str, str | Callable[[Any], str]] | None = None,
+        *,
+        labels: Mapping[str, tuple[str, str]] | None = None,
+        index: bool = False,
+        caption: tuple[str, str] | None = None,
+        max_rows: int = 50,
+    ) -> None:
+        """Render *df* as an escaped, formatted HTML table.
+
+        ``formats`` maps column → unit (``ratio``, ``currency``, ``count``,
+        ``days``...) or a callable; ``labels`` maps column → (en, zh) header.
+        Columns holding personal data are refused while ``mask_pii`` is on.
+        """
+        self._show(self.table_html(df, formats, labels=labels, index=index, caption=caption, max_rows=max_rows))
+
+    def table_html(self, df, formats=None, *, labels=None, index=False, caption=None, max_rows=50) -> str:
+        formats = dict(formats or {})
+        labels = dict(labels or {})
+        if index:
+            df = df.reset_index()
+        if self.mask_pii:
+            leaked = [c for c in df.columns if str(c) in self.PII_COLUMNS]
+            if leaked:
+                raise ValueError(
+                    f"Refusing to show personal-data columns {leaked} while mask_pii is on; "
+                    "aggregate them or set mask_pii: false in the parameters."
+                )
+        shown = df.head(max_rows)
+        head = "".join(
+            f"<th>{escape(self.t(*labels[c]) if c in labels else c)}</th>" for c in shown.columns
+        )
+        rows = []
+        for _, row in shown.iterrows():
+            cells = []
+            for c in shown.columns:
+                v = row[c]
+                f = formats.get(c)
+                if callable(f):
+                    s = f(v)
+                elif f is not None:
+                    s = self.fmt(v, f)
+                elif isinstance(v, Estimate):
+                    s = self.fmt(v)
+                elif isinstance(v, float):
+                    s = fmt_number(v, 2)
+                elif isinstance(v, (int,)) and not isinstance(v, bool):
+                    s = fmt_int(v)
+                elif isinstance(v, pd.Timestamp):
+                    s = v.strftime("%Y-%m-%d")
+                elif isinstance(v, str):
+                    s = str(self.tr.code(v))  # canonical codes shown as words in the report language
+                else:
+                    s = "–" if _missing(v) else str(v)
+                num = isinstance(v, (int, float, Estimate)) and not isinstance(v, bool)
+                cells.append(f'<td class="{"num" if num else "txt"}">{escape(s)}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        cap = f"<caption>{escape(self.t(*caption))}</caption>" if caption else ""
+        more = ""
+        if len(df) > max_rows:
+            more = f'<p class="ck-note">{escape(self.t(f"First {max_rows} of {len(df):,} rows.", f"仅显示前 {max_rows} 行（共 {len(df):,} 行）。"))}</p>'
+        return f'<table class="ck-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+
+    def kpis(self, items: Iterable[tuple[tuple[str, str], Any, str]]) -> None:
+        """KPI tiles: ``[((en, zh), value_or_estimate, unit), ...]``."""
+        tiles = []
+        for (en, zh), value, unit in items:
+            flag = ""
+            if isinstance(value, Estimate) and value.flagged and value.n > 0:
+                flag = f'<span class="ck-flag">{escape(self.t(f"n = {value.n}, below minimum", f"样本 {value.n}，低于最小样本量"))}</span>'
+            tiles.append(
+                f'<div class="ck-kpi"><div class="ck-kpi-label">{escape(self.t(en, zh))}</div>'
+                f'<div class="ck-kpi-value">{escape(self.fmt(value, unit))}</div>{flag}</div>'
+            )
+        self._show('<div class="ck-kpis">' + "".join(tiles) + "</div>")
