@@ -6,6 +6,7 @@ and its translation stay side by side and reviewable.
 """
 
 from __future__ import annotations
+
 from crmkit import resources
 
 LANGUAGES = ("en", "zh")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from crmkit.store.data import CRMData
 from crmkit.estimate import Estimate, proportion
-from crmkit.store.sql import _ident as _q, _literal
+from crmkit.sqltext import ident as _q, literal as _literal
 from crmkit.contract.tables import TABLES, TABLE_NAMES
 
 __all__ = ["coverage", "completeness", "duplicates", "referential_integrity", "monthly_volume"]

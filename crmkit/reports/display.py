@@ -1,65 +1,26 @@
 """Notebook output helpers: headings, readings, tables and KPI tiles.
 
 Everything that may come from data is HTML-escaped here, at the point where
-it is emitted (DESIGN §8: nbconvert's sanitiser mangles layout, so crmkit
-escapes instead).  Notebooks call these helpers rather than printing frames,
+it is emitted (nbconvert's sanitiser mangles layout, so crmkit escapes
+instead).  Notebooks call these helpers rather than printing frames,
 so every report looks the same and no raw customer value reaches the HTML
 unescaped.
 """
 
 from __future__ import annotations
 
-import html
-import math
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
 from crmkit.estimate import Estimate
-from crmkit.i18n import Translator
+from crmkit.formatting import (CURRENCY_SYMBOLS, Bilingual, Formatter, escape, fmt_int, fmt_money,  # noqa: F401
+                               fmt_number, fmt_pct, is_missing as _missing)
 
 __all__ = ["Report", "fmt_number", "fmt_pct", "fmt_money", "fmt_int", "escape"]
 
-CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
-
-def escape(value: Any) -> str:
-    """HTML-escape any value (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    try:
-        return math.isnan(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def fmt_int(x: Any) -> str:
-    """``1234567`` → ``1,234,567``; missing → ``–``."""
-    return "–" if _missing(x) else f"{float(x):,.0f}"
-
-
-def fmt_number(x: Any, digits: int = 1) -> str:
-    return "–" if _missing(x) else f"{float(x):,.{digits}f}"
-
-
-def fmt_pct(x: Any, digits: int = 1) -> str:
-    """A ratio in [0, 1] as a percentage: ``0.1234`` → ``12.3%``."""
-    return "–" if _missing(x) else f"{100 * float(x):.{digits}f}%"
-
-
-def fmt_money(x: Any, currency: str = "CNY", digits: int = 0) -> str:
-    if _missing(x):
-        return "–"
-    sym = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
-    v = float(x)
-    return f"{'-' if v < 0 else ''}{sym}{abs(v):,.{digits}f}"
-
-
-class Report:
+class Report(Formatter):
     """Per-notebook presentation context.
 
     Parameters
@@ -82,16 +43,10 @@ class Report:
     PII_COLUMNS = frozenset({"name", "email", "phone", "comment", "customer_id", "referred_by", "assessor"})
 
     def __init__(self, language: str = "en", currency: str = "CNY", mask_pii: bool = True):
-        self.tr = Translator(language)
-        self.language = self.tr.language
-        self.currency = currency
+        super().__init__(language, currency)
         self.mask_pii = mask_pii
 
     # -- text ---------------------------------------------------------------
-    def t(self, en: str, zh: str) -> str:
-        """The text of the pair in the report language (not escaped)."""
-        return self.tr(en, zh)
-
     def _show(self, markup: str) -> None:
         from IPython.display import HTML, display
 
@@ -115,36 +70,6 @@ class Report:
         msg_en = en or f"The '{table}' table was not supplied for this company, so this section is skipped."
         msg_zh = zh or f"该公司未提供“{table}”数据表，本节跳过。"
         self.text(msg_en, msg_zh, kind="note")
-
-    # -- numbers ------------------------------------------------------------
-    def fmt(self, value: Any, unit: str = "number", digits: int | None = None) -> str:
-        """Format a value or :class:`Estimate` for people (intervals as ±)."""
-        if isinstance(value, Estimate):
-            core = self.fmt(value.value, unit, digits)
-            if not _missing(value.ci_low) and not _missing(value.ci_high):
-                half = (value.ci_high - value.ci_low) / 2
-                if unit == "ratio":
-                    core += f" ± {100 * half:.{1 if digits is None else digits}f} pp"
-                else:
-                    core += " ± " + self.fmt(half, unit, digits)
-            return core
-        if unit == "text" or isinstance(value, str):
-            return str(value)
-        if unit == "ratio":
-            return fmt_pct(value, 1 if digits is None else digits)
-        if unit == "currency":
-            return fmt_money(value, self.currency, 0 if digits is None else digits)
-        if unit == "count":
-            return fmt_int(value)
-        if unit == "multiple":
-            return "–" if _missing(value) else f"{float(value):.{1 if digits is None else digits}f}×"
-        if unit in ("days", "hours", "minutes", "months"):
-            word = {
-                "days": self.t("days", "天"), "hours": self.t("h", "小时"),
-                "minutes": self.t("min", "分钟"), "months": self.t("months", "个月"),
-            }[unit]
-            return "–" if _missing(value) else f"{fmt_number(value, 1 if digits is None else digits)} {word}"
-        return fmt_number(value, 1 if digits is None else digits)
 
     # -- tables -------------------------------------------------------------
     def table(

@@ -20,18 +20,9 @@ from typing import Any, Mapping, Union
 
 import duckdb
 import pandas as pd
+from crmkit.sqltext import ident, literal
 
 __all__ = ["query", "query_lean", "fetch_frame", "StoreTable", "Relation"]
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        return f"TIMESTAMP '{value.strftime('%Y-%m-%d %H:%M:%S.%f')}'"
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, table: Any = None) -> pd.DataFrame:
@@ -79,8 +70,8 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect()
     con.execute(f"SET threads TO {int(os.environ.get('CRMKIT_THREADS') or 2)}")
-    con.execute(f"SET memory_limit = {_literal(os.environ.get('CRMKIT_DUCKDB_MEMORY') or DEFAULT_QUERY_MEMORY)}")
-    con.execute(f"SET temp_directory = {_literal(os.path.join(tempfile.gettempdir(), f'crmkit-duckdb-{os.getpid()}'))}")
+    con.execute(f"SET memory_limit = {literal(os.environ.get('CRMKIT_DUCKDB_MEMORY') or DEFAULT_QUERY_MEMORY)}")
+    con.execute(f"SET temp_directory = {literal(os.path.join(tempfile.gettempdir(), f'crmkit-duckdb-{os.getpid()}'))}")
     return con
 
 
@@ -91,8 +82,8 @@ def _attach(con: duckdb.DuckDBPyConnection, frames: Mapping[str, "Relation"]) ->
             schema = attached.get(rel.path)
             if schema is None:
                 schema = attached[rel.path] = f"crmkit_store_{len(attached)}"
-                con.execute(f"ATTACH {_literal(rel.path)} AS {schema} (READ_ONLY)")
-            con.execute(f"CREATE TEMP VIEW {_ident(name)} AS {rel.select_sql(schema)}")
+                con.execute(f"ATTACH {literal(rel.path)} AS {schema} (READ_ONLY)")
+            con.execute(f"CREATE TEMP VIEW {ident(name)} AS {rel.select_sql(schema)}")
         else:
             con.register(name, rel)
 
@@ -136,7 +127,7 @@ class StoreTable:
         """
         from crmkit.contract.tables import TABLES
 
-        what = "*" if columns is None else ", ".join(_ident(c) for c in columns)
+        what = "*" if columns is None else ", ".join(ident(c) for c in columns)
         con = _connect()
         try:
             _attach(con, {"t": self})
@@ -149,12 +140,12 @@ class StoreTable:
         from crmkit.contract.tables import TABLES
 
         what = ("* EXCLUDE (company)" if self.columns is None
-                else ", ".join(f"{expr} AS {_ident(name)}" for name, expr in self.columns))
-        where = f"company = {_literal(self.company)}"
+                else ", ".join(f"{expr} AS {ident(name)}" for name, expr in self.columns))
+        where = f"company = {literal(self.company)}"
         tc = TABLES[self.table].time_column
         if self.end_exclusive is not None and tc and self.table != "campaigns":
-            where += f" AND ({_ident(tc)} IS NULL OR {_ident(tc)} < {_literal(pd.Timestamp(self.end_exclusive))})"
-        return f"SELECT {what} FROM {schema}.{_ident(self.table)} WHERE {where}"
+            where += f" AND ({ident(tc)} IS NULL OR {ident(tc)} < {literal(pd.Timestamp(self.end_exclusive))})"
+        return f"SELECT {what} FROM {schema}.{ident(self.table)} WHERE {where}"
 
 
 #: What :func:`query` accepts as a named table.
