@@ -17,7 +17,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
 
-__all__ = ["setup", "cjk_font_path", "cjk_font_name", "PALETTE"]
+__all__ = ["setup", "cjk_font_path", "cjk_font_name", "PALETTE", "inert_text", "show"]
 
 PALETTE = ["#1f5f8b", "#e07b39", "#3a9e6f", "#c2405a", "#7a5fa8", "#8c8c3e", "#4fa3b8", "#a6763c"]
 _SC_FACE = "Noto Sans CJK SC"
@@ -88,3 +88,27 @@ def setup(language: str = "en", *, context: str = "notebook") -> None:
             "axes.spines.right": False,
         }
     )
+
+
+def inert_text(fig) -> None:
+    """Turn off mathtext on every text of *fig* (titles, labels, ticks, legends, annotations).
+
+    Category names, campaign names and comments come from the data; a ``$``
+    in them would otherwise start mathtext, render ``$a_b$`` as a formula or
+    raise a parse error for an unbalanced one.  crmkit's own chart text uses
+    no mathtext, so every text is shown as written.
+    """
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+
+
+def show(fig=None) -> None:
+    """Show a chart in the notebook with all of its text inert (see :func:`inert_text`), then close it."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.gcf() if fig is None else fig
+    inert_text(fig)
+    plt.show()
+    plt.close(fig)

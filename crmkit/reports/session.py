@@ -2,16 +2,18 @@
 
 A notebook's set-up cell is one call::
 
-    nb = ck.notebook.setup("02_satisfaction", "satisfaction", company=company, ...)
+    nb = ck.reports.setup("02_satisfaction", globals())
 
-which loads the company's data read-only, prepares the bilingual
+which checks the parameters papermill injected (or the defaults of the
+``parameters`` cell) once, loads the company's data read-only, prepares the bilingual
 presentation helpers and chart theme, and opens the metric collector;
 ``nb.finish(output_dir)`` saves the headline metrics for the summary.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from crmkit.store.data import CRMData
 from crmkit.reports.display import Report
@@ -19,7 +21,20 @@ from crmkit.estimate import MIN_N
 from crmkit.i18n import Translator
 from crmkit.evaluation.metrics import MetricSet
 
-__all__ = ["Session", "setup"]
+__all__ = ["Session", "setup", "NOTEBOOK_DIMENSIONS", "NOTEBOOK_TABLES"]
+
+#: evaluation dimension of each report notebook
+NOTEBOOK_DIMENSIONS: dict[str, str] = {
+    "00_data_quality": "data_quality", "01_customer_base": "customer_base", "02_satisfaction": "satisfaction",
+    "03_loyalty": "loyalty", "04_churn": "churn", "05_value": "value", "06_service": "service",
+    "07_marketing": "marketing", "08_channels": "channels", "09_cost": "cost", "10_maturity": "maturity",
+    "11_voice_of_customer": "satisfaction", "12_team_and_risk": "service", "98_due_diligence": "summary",
+    "99_summary": "summary",
+}
+#: tables a notebook loads when it does not need them all (None: every table)
+NOTEBOOK_TABLES: dict[str, list[str] | None] = {"99_summary": ["assessment"]}
+
+_SESSION_KEYS = ("company", "period", "start", "end", "store", "language", "currency", "mask_pii", "min_n")
 
 
 @dataclass
@@ -33,6 +48,12 @@ class Session:
     metrics: MetricSet
     tr: Translator
     period: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def orders(self):
+        """The orders where they are stored (:meth:`CRMData.source`): indicators aggregate them there."""
+        return self.data.source("orders")
 
     def finish(self, output_dir: str = "") -> None:
         """Save the headline metrics (when *output_dir* is set) and show them."""
@@ -70,20 +91,38 @@ class Session:
             )
 
 
+def _checked(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The session parameters of *params* (a notebook's globals), checked once."""
+    from crmkit.errors import ConfigError
+    from crmkit.i18n import check_language
+
+    missing = [k for k in ("company", "start", "end") if not params.get(k)]
+    if missing:
+        raise ConfigError(f"{name}: the parameters cell must set {', '.join(missing)}.")
+    out = {k: params[k] for k in _SESSION_KEYS if k in params}
+    out.setdefault("store", "")
+    out.setdefault("period", "")
+    out["language"] = check_language(str(out.get("language", "en")))
+    out["currency"] = str(out.get("currency", "CNY"))
+    mask = out.get("mask_pii", True)
+    if not isinstance(mask, bool):
+        raise ConfigError(f"{name}: mask_pii must be true or false, not {mask!r}.")
+    out["mask_pii"] = mask
+    min_n = out.get("min_n", MIN_N)
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
+        raise ConfigError(f"{name}: min_n must be a positive whole number, not {min_n!r}.")
+    out["min_n"] = min_n
+    for k in ("company", "start", "end", "store", "period"):
+        out[k] = str(out[k])
+    return out
+
+
 def setup(
     name: str,
-    dimension: str,
+    dimension: str | Mapping[str, Any] | None = None,
     *,
-    company: str,
-    start: str,
-    end: str,
-    store: str = "",
-    period: str = "",
-    language: str = "en",
-    currency: str = "CNY",
-    mask_pii: bool = True,
-    min_n: int = MIN_N,
     tables: list[str] | None = None,
+    **keywords: Any,
 ) -> Session:
     """Open a report notebook's session.
 
@@ -91,15 +130,35 @@ def setup(
     ----------
     name : str
         Notebook name, e.g. ``"02_satisfaction"`` (names the metrics file).
-    dimension : str
-        Evaluation dimension key (see :data:`crmkit.i18n.DIMENSIONS`).
-    store : str
-        Store path; empty means :func:`crmkit.store.database.default_store_path`.
+    dimension : mapping or str
+        The notebook's ``globals()``: the session reads ``company, period,
+        start, end, store, language, currency, mask_pii, min_n`` from it and
+        keeps every other parameter in :attr:`Session.params`.  (A dimension
+        key followed by those names as keywords is the older spelling.)
+    tables : list of str, optional
+        Tables to load; default every table (or the notebook's own list).
+
+    Examples
+    --------
+    >>> nb = ck.reports.setup("06_service", globals())   # doctest: +SKIP
+    >>> data, rp, s, e = nb.data, nb.report, nb.data.start, nb.data.end   # doctest: +SKIP
     """
     from crmkit.reports import plotting
     from crmkit.store.database import Store
 
-    data = Store(store or None, read_only=True).load(company, start, end, tables=tables)
-    plotting.setup(language)
-    report = Report(language, currency, mask_pii)
-    return Session(name, dimension, data, report, MetricSet(dimension, notebook=name, min_n=min_n), report.tr, period)
+    if isinstance(dimension, Mapping):
+        namespace = dict(dimension)
+        dim = NOTEBOOK_DIMENSIONS.get(name, "summary")
+    else:
+        namespace = dict(keywords)
+        dim = dimension or NOTEBOOK_DIMENSIONS.get(name, "summary")
+    params = _checked(name, namespace)
+    extra = {k: v for k, v in namespace.items() if k not in _SESSION_KEYS and not k.startswith("_")
+             and k not in ("In", "Out") and isinstance(v, (str, int, float, bool, type(None), list, dict))}
+    tables = tables if tables is not None else NOTEBOOK_TABLES.get(name)
+    data = Store(params["store"] or None, read_only=True).load(params["company"], params["start"], params["end"],
+                                                               tables=tables)
+    plotting.setup(params["language"])
+    report = Report(params["language"], params["currency"], params["mask_pii"])
+    metrics = MetricSet(dim, notebook=name, min_n=params["min_n"])
+    return Session(name, dim, data, report, metrics, report.tr, params["period"], {**extra, **params})
