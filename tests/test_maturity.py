@@ -123,3 +123,89 @@ def test_fuzzy_dimension_evaluation_by_hand():
     assert team["grade"] == 5
     assert team["score"] == pytest.approx(80.0)
     assert out.loc["data", "grade"] == 1 and out.loc["data", "score"] == 0.0
+
+
+# -- the questionnaire text lives in crmkit/resources/maturity_questionnaire.yaml --------------------
+
+# SHA-256 of the templates written before the text moved out of the module: the CSV file, and every part
+# of the .xlsx package except docProps/core.xml (which holds the time of writing).
+TEMPLATE_CSV_SHA256 = "5ac707e56cdede360454712ec2e76c41fb885a1ab97ad74bff0169117fdac427"
+TEMPLATE_XLSX_PART_SHA256 = {
+    "[Content_Types].xml": "8b17c67fc07ed1bc8cddabf0c66e4fb2195cfdb89689998adc2dccbaca1fb71b",
+    "_rels/.rels": "ec869ae44fc833c25e58afa6ae766147aa72a99147522f6070e511475222827d",
+    "docProps/app.xml": "209fca6b00afe72a5029754b94be5953d8f16d96f67130325566b9366ad4ccc5",
+    "xl/_rels/workbook.xml.rels": "15586b8b5fa62b6cbe80c791dc12827c15c2c511f84901daf48e025d77259225",
+    "xl/styles.xml": "c7b12b9e3bb2ee4e41fde2c6b76e18c100aa411d8d8cdcba5ca7b75735cb3717",
+    "xl/theme/theme1.xml": "d15e8ebf78ef7b9720839d7ae8fdc81a7df5bc24706d8e137df61a5683c358d9",
+    "xl/workbook.xml": "4717023b6b33a30b65109b46548f92c63e71311d0ad36cf23000768b74f16e27",
+    "xl/worksheets/sheet1.xml": "0f79089ac3f9956928561a034a0c26a37912669697b7e5e1a6797a31d17a8c47",
+    "xl/worksheets/sheet2.xml": "3c17e4fc60199da7865f95fbb1d7dfe05773d1e01442fa526b31351e7c9f034f",
+}
+
+
+def test_template_command_output_is_unchanged(tmp_path):
+    import hashlib
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from crmkit.cli import cli
+
+    runner = CliRunner()
+    for name in ("a.csv", "a.xlsx"):
+        result = runner.invoke(cli, ["template", "assessment", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert hashlib.sha256((tmp_path / "a.csv").read_bytes()).hexdigest() == TEMPLATE_CSV_SHA256
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        parts = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n != "docProps/core.xml"}
+    assert parts == TEMPLATE_XLSX_PART_SHA256
+
+
+def test_questionnaire_text_comes_from_the_resource_file():
+    from crmkit import resources
+    from crmkit.yamlio import read_yaml
+
+    doc = read_yaml(resources.path(maturity.QUESTIONNAIRE_FILE))["dimensions"]
+    q = maturity.questionnaire().set_index("item")
+    assert list(doc) == CODES
+    assert q.loc["team_1", "question_en"] == doc["team"][0]["question"]["en"]
+    assert q.loc["improvement_4", "level_5_zh"] == doc["improvement"][3]["level_5"]["zh"]
+    assert q.loc["crisis_3", "level_3_en"] == "A spokesperson and message templates exist."
+    assert q.loc["innovation_3", "question_zh"] == "是否使用对照实验（A/B测试）评估客户举措？"
+
+
+def _write_questionnaire(tmp_path, edit):
+    import yaml
+
+    from crmkit import resources
+
+    doc = yaml.safe_load(resources.path(maturity.QUESTIONNAIRE_FILE).read_text(encoding="utf-8"))
+    edit(doc["dimensions"])
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_questionnaire_from_an_edited_copy(tmp_path):
+    def reword(d):
+        d["team"][0]["question"]["en"] = "Reworded?"
+
+    q = maturity.questionnaire(_write_questionnaire(tmp_path, reword))
+    assert q.loc[0, "question_en"] == "Reworded?"
+    assert q.loc[1, "question_en"] == maturity.questionnaire().loc[1, "question_en"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.pop("csr"), "'dimensions' must list"),
+        (lambda d: d.update(extra=d.pop("team")), "'dimensions' must list"),
+        (lambda d: d["team"].pop(), "must have 4 items"),
+        (lambda d: d["data"][2].pop("level_3"), "item data_3 must have exactly the keys"),
+        (lambda d: d["culture"][1]["level_5"].update(zh="  "), "item culture_2: level_5.zh must be a non-empty text"),
+        (lambda d: d["crisis"][0].update(question="only one language"), "item crisis_1: question.en"),
+    ],
+)
+def test_questionnaire_file_is_checked(tmp_path, edit, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        maturity.questionnaire(_write_questionnaire(tmp_path, edit))
