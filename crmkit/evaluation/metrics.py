@@ -3,6 +3,8 @@
 A notebook collects its headline figures in a :class:`MetricSet` and saves
 them as ``NN_name.metrics.json`` beside the executed notebook; the summary
 notebook reads every such file of a company-period (:func:`load_all`).
+Unit, direction, dimension and labels of every metric come from the metric
+registry (:mod:`crmkit.evaluation.registry`, ``crmkit/resources/metrics.yaml``).
 """
 
 from __future__ import annotations
@@ -13,15 +15,35 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
 from crmkit.estimate import MIN_N, Estimate
+from crmkit.evaluation.registry import UNITS, Registry, UnknownMetricError
+from crmkit.evaluation.registry import registry as _registry
 
-__all__ = ["Metric", "MetricSet", "load_all", "UNITS"]
+__all__ = ["Metric", "MetricSet", "load_all", "UNITS", "FINAL_STAGE", "is_final"]
 
-UNITS = ("ratio", "score", "count", "currency", "days", "hours", "minutes", "months", "multiple", "per_1000", "index")
+FINAL_STAGE = "90"
+"""Notebooks numbered 90-99 (98 due diligence, 99 summary) read the others' metrics: they run last."""
+
+
+def is_final(name: str) -> bool:
+    """True for notebooks of the final stage, numbered 90-99 (``98_due_diligence``, ``99_summary``).
+
+    Their metrics are derived from the other notebooks', so they run last
+    and are never read back into the scorecard.
+
+    Examples
+    --------
+    >>> is_final("99_summary"), is_final("06_service"), is_final("notes")
+    (True, False, False)
+    """
+    return name[:2].isdigit() and name[:2] >= FINAL_STAGE
+
+
+_UNSET: Any = object()
 
 
 def _clean(x: Any) -> Any:
@@ -69,16 +91,18 @@ class MetricSet:
     Examples
     --------
     >>> ms = MetricSet("satisfaction", notebook="02_satisfaction")
-    >>> ms.add("nps", Estimate(30.0, 8.5, 13.4, 46.6, 100), unit="score",
-    ...            label_en="Net Promoter Score", label_zh="净推荐值")
-    >>> float(ms.frame().loc[0, "value"])
-    30.0
+    >>> ms.add("nps", Estimate(30.0, 8.5, 13.4, 46.6, 100))
+    >>> ms.add_all({"csat": 0.82, "survey_responses": 100})
+    >>> row = ms.frame().iloc[0]
+    >>> float(row["value"]), row["unit"], row["direction"], row["label_zh"], int(row["n"])
+    (30.0, 'score', 'higher', '净推荐值', 100)
     """
 
-    def __init__(self, dimension: str, notebook: str = "", min_n: int = MIN_N):
+    def __init__(self, dimension: str, notebook: str = "", min_n: int = MIN_N, *, registry: Registry | None = None):
         self.dimension = dimension
         self.notebook = notebook
         self.min_n = min_n
+        self.registry = _registry() if registry is None else registry
         self.metrics: list[Metric] = []
 
     def add(
@@ -86,21 +110,45 @@ class MetricSet:
         name: str,
         value: Estimate | float | int | None,
         *,
-        unit: str,
-        direction: str | None = "higher",
         n: int | None = None,
-        label_en: str = "",
-        label_zh: str = "",
+        unit: str | None = None,
+        direction: str | None = _UNSET,
+        label_en: str | None = None,
+        label_zh: str | None = None,
         dimension: str | None = None,
     ) -> None:
-        """Record a metric; an :class:`Estimate` brings its n and interval.
+        """Record metric *name*; an :class:`Estimate` brings its n and interval.
 
-        Returns nothing, so a notebook cell ending in ``add(...)`` prints nothing.
+        Unit, direction, dimension and labels come from the metric registry.
+        The keywords ``unit``, ``direction``, ``label_en``, ``label_zh`` and
+        ``dimension`` are still accepted but must equal the registry's
+        declaration (they will be removed).  Returns nothing, so a notebook
+        cell ending in ``add(...)`` prints nothing.
+
+        Raises
+        ------
+        crmkit.evaluation.registry.UnknownMetricError
+            *name* is not declared in ``crmkit/resources/metrics.yaml``.
+        ValueError
+            A keyword disagrees with the registry (both values named), or the
+            metric was recorded twice.
         """
-        if unit not in UNITS:
-            raise ValueError(f"unit {unit!r} not in {UNITS}")
-        if direction not in ("higher", "lower", None):
-            raise ValueError(f"direction must be 'higher', 'lower' or None, not {direction!r}")
+        try:
+            decl = self.registry[name]
+        except UnknownMetricError:
+            raise UnknownMetricError(
+                f"{self.notebook or self.dimension}: {self.registry.unknown_message(name)}"
+            ) from None
+        given = {"unit": unit, "direction": direction, "label_en": label_en, "label_zh": label_zh, "dimension": dimension}
+        for key, old in given.items():
+            if old is _UNSET or (old is None and key != "direction"):
+                continue
+            declared = getattr(decl, key)
+            if old != declared:
+                raise ValueError(
+                    f"metric {name!r}: {key}={old!r} given, but the registry declares {key}={declared!r}; "
+                    f"drop the keyword (the registry's value is used) or change the declaration in crmkit/resources/metrics.yaml"
+                )
         if any(m.name == name for m in self.metrics):
             raise ValueError(f"metric {name!r} recorded twice")
         ci_low = ci_high = None
@@ -110,10 +158,24 @@ class MetricSet:
             value = value.value
         flagged = n is not None and n < self.min_n
         m = Metric(
-            name, _clean(value), unit, dimension or self.dimension, None if n is None else int(n),
-            ci_low, ci_high, direction, label_en, label_zh, bool(flagged), self.notebook,
+            name, _clean(value), decl.unit, decl.dimension, None if n is None else int(n),
+            ci_low, ci_high, decl.direction, decl.label_en, decl.label_zh, bool(flagged), self.notebook,
         )
         self.metrics.append(m)
+
+    def add_all(self, values: Mapping[str, Estimate | float | int | None], *, n: Mapping[str, int] | None = None) -> None:
+        """Record several metrics at once: ``{name: value_or_estimate}``, optional ``n={name: n}``.
+
+        Every name is checked against the registry before any is recorded,
+        so a typo leaves the set unchanged.
+        """
+        unknown = [k for k in values if k not in self.registry]
+        if unknown:
+            raise UnknownMetricError(
+                f"{self.notebook or self.dimension}: " + "; ".join(self.registry.unknown_message(k) for k in unknown)
+            )
+        for name, value in values.items():
+            self.add(name, value, n=(n or {}).get(name))
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.to_dict() for m in self.metrics])

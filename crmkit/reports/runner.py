@@ -28,12 +28,12 @@ from typing import Any, Callable, Iterable
 
 from crmkit import __version__
 from crmkit.errors import ConfigError
+from crmkit.evaluation.metrics import FINAL_STAGE, is_final  # noqa: F401 (is_final is part of this module's interface)
 from crmkit.reports.params import Parameters
 from crmkit.resources import PROJECT_DIR
 
 __all__ = ["notebooks_dir", "list_notebooks", "ReportJob", "run_reports", "BatchResult", "execute_notebook_job"]
 
-FINAL_STAGE = "90"  # notebooks numbered 90-99 read the others' metrics: they run last
 DEFAULT_TIMEOUT = 1200
 
 
@@ -81,11 +81,6 @@ class ReportJob:
     @property
     def name(self) -> str:
         return self.notebook.stem
-
-
-def is_final(name: str) -> bool:
-    """True for notebooks of the final stage (numbered 90 and above)."""
-    return name[:2].isdigit() and name[:2] >= FINAL_STAGE
 
 
 def _declared(nb_path: Path, cache: dict[Path, set[str]]) -> set[str]:
