@@ -22,7 +22,7 @@ ArrayLike = Any  # scalar, sequence, numpy array or pandas Series
 _LOG_BOUND = 18.0  # |log parameter| beyond this (about 6.6e7) means the fit diverged
 
 
-def _wrap(values: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
+def wrap_like(values: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
     """Return a Series indexed like the first Series input, a float for scalars, else an array."""
     for inp in inputs:
         if isinstance(inp, pd.Series) and np.ndim(values) == 1 and len(inp) == len(values):
@@ -32,13 +32,13 @@ def _wrap(values: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
     return values
 
 
-def _as_float(a: ArrayLike) -> np.ndarray:
+def as_float(a: ArrayLike) -> np.ndarray:
     return np.asarray(a, dtype="float64")
 
 
 def check_rfm(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate (frequency, recency, T) as lifetimes does; raise DataError naming the problem."""
-    x, tx, T = (np.atleast_1d(_as_float(v)) for v in (frequency, recency, T))
+    x, tx, T = (np.atleast_1d(as_float(v)) for v in (frequency, recency, T))
     if not (x.shape == tx.shape == T.shape) or x.ndim != 1:
         raise DataError(f"frequency, recency and T must be 1-d and of equal length (got {x.shape}, {tx.shape}, {T.shape}).")
     if x.size == 0:
@@ -71,7 +71,7 @@ def _factorize(*cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def unique_rows(weights: ArrayLike | None, *cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Collapse identical rows of ``cols``, summing ``weights`` (default 1 per row)."""
     n = cols[0].shape[0]
-    w = np.ones(n) if weights is None else _as_float(weights)
+    w = np.ones(n) if weights is None else as_float(weights)
     if w.shape != (n,) or (w < 0).any() or not np.isfinite(w).all():
         raise DataError("weights must be non-negative, finite and one per customer.")
     codes, first = _factorize(*cols)
@@ -307,7 +307,7 @@ class RFMFitter(BaseFitter):
         starts = [np.array(self._default_start, dtype=float), np.zeros(len(self._param_names)),
                   np.full(len(self._param_names), -1.0)]
         if initial_params is not None:
-            p0 = _as_float(initial_params).copy()
+            p0 = as_float(initial_params).copy()
             for pname in self._time_params:
                 p0[self._param_names.index(pname)] *= scale
             starts.insert(0, self._params_to_theta(p0))

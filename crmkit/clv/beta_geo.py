@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from crmkit.clv._base import ArrayLike, RFMFitter, _as_float, _wrap, groups_of
+from crmkit.clv._base import ArrayLike, RFMFitter, as_float, wrap_like, groups_of
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter"]
 
@@ -127,11 +127,11 @@ class BetaGeoFitter(RFMFitter):
             Probabilities in [0, 1].
         """
         r, alpha, a, b = self._unload()
-        x, tx, T_ = _as_float(frequency), _as_float(recency), _as_float(T)
+        x, tx, T_ = as_float(frequency), as_float(recency), as_float(T)
         with np.errstate(divide="ignore", invalid="ignore"):
             log_div = (r + x) * np.log((alpha + T_) / (alpha + tx)) + np.log(a / (b + np.maximum(x, 1) - 1))
             p = np.where(x == 0, 1.0, expit(-log_div))
-        return _wrap(p, frequency, recency, T, name="p_alive")
+        return wrap_like(p, frequency, recency, T, name="p_alive")
 
     def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Any:
         """E[X(t)] = (a+b-1)/(a-1) [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))] (FHL 2005 eq. 9).
@@ -147,11 +147,11 @@ class BetaGeoFitter(RFMFitter):
             Expected repeat purchases of a new customer.
         """
         r, alpha, a, b = self._unload()
-        t_ = _as_float(t)
+        t_ = as_float(t)
         z = t_ / (alpha + t_)
         log_h = _log_hyp2f1(r, b, a + b - 1, z) + r * np.log(alpha / (alpha + t_))
         out = (a + b - 1) / (a - 1) * -np.expm1(log_h)
-        return _wrap(out, t, name="expected_purchases")
+        return wrap_like(out, t, name="expected_purchases")
 
     def conditional_expected_number_of_purchases_up_to_time(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -177,13 +177,13 @@ class BetaGeoFitter(RFMFitter):
             Expected repeat purchases in (T, T + t].
         """
         r, alpha, a, b = self._unload()
-        t_, x, tx, T_ = (_as_float(v) for v in (t, frequency, recency, T))
+        t_, x, tx, T_ = (as_float(v) for v in (t, frequency, recency, T))
         z = t_ / (alpha + T_ + t_)
         log_h = _log_hyp2f1(r + x, b + x, a + b + x - 1, z) + (r + x) * np.log((alpha + T_) / (alpha + T_ + t_))
         num = (a + b + x - 1) / (a - 1) * -np.expm1(log_h)
         with np.errstate(divide="ignore", invalid="ignore"):
             den = 1 + np.where(x > 0, a / (b + np.maximum(x, 1) - 1) * np.exp((r + x) * np.log((alpha + T_) / (alpha + tx))), 0.0)
-        return _wrap(num / den, frequency, recency, T, t, name="expected_purchases")
+        return wrap_like(num / den, frequency, recency, T, t, name="expected_purchases")
 
 
 class ModifiedBetaGeoFitter(BetaGeoFitter):
@@ -215,9 +215,9 @@ class ModifiedBetaGeoFitter(BetaGeoFitter):
         float, numpy.ndarray or pandas.Series
         """
         r, alpha, a, b = self._unload()
-        x, tx, T_ = _as_float(frequency), _as_float(recency), _as_float(T)
+        x, tx, T_ = as_float(frequency), as_float(recency), as_float(T)
         log_div = (r + x) * np.log((alpha + T_) / (alpha + tx)) + np.log(a / (b + x))
-        return _wrap(expit(-log_div), frequency, recency, T, name="p_alive")
+        return wrap_like(expit(-log_div), frequency, recency, T, name="p_alive")
 
     def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Any:
         """E[X(t)] = b/(a-1) [1 - (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))].
@@ -231,9 +231,9 @@ class ModifiedBetaGeoFitter(BetaGeoFitter):
         float, numpy.ndarray or pandas.Series
         """
         r, alpha, a, b = self._unload()
-        t_ = _as_float(t)
+        t_ = as_float(t)
         log_h = _log_hyp2f1(r, b + 1, a + b, t_ / (alpha + t_)) + r * np.log(alpha / (alpha + t_))
-        return _wrap(b / (a - 1) * -np.expm1(log_h), t, name="expected_purchases")
+        return wrap_like(b / (a - 1) * -np.expm1(log_h), t, name="expected_purchases")
 
     def conditional_expected_number_of_purchases_up_to_time(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -250,9 +250,9 @@ class ModifiedBetaGeoFitter(BetaGeoFitter):
         float, numpy.ndarray or pandas.Series
         """
         r, alpha, a, b = self._unload()
-        t_, x, tx, T_ = (_as_float(v) for v in (t, frequency, recency, T))
+        t_, x, tx, T_ = (as_float(v) for v in (t, frequency, recency, T))
         log_h = _log_hyp2f1(r + x, b + x + 1, a + b + x, t_ / (alpha + T_ + t_)) + (r + x) * np.log(
             (alpha + T_) / (alpha + T_ + t_))
         num = (a + b + x) / (a - 1) * -np.expm1(log_h)
         den = 1 + a / (b + x) * np.exp((r + x) * np.log((alpha + T_) / (alpha + tx)))
-        return _wrap(num / den, frequency, recency, T, t, name="expected_purchases")
+        return wrap_like(num / den, frequency, recency, T, t, name="expected_purchases")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.errors import DataError
-from crmkit.clv.summary import _check_columns, _period_ordinals, _query, _to_datetime
+from crmkit.clv.summary import check_columns, period_ordinals, query_columns, to_naive_datetime
 
 __all__ = ["calibration_holdout_table", "holdout_predictions", "holdout_error", "tracking_transactions"]
 
@@ -167,11 +167,11 @@ def tracking_transactions(
         last ``freq`` period in the unit), ``actual``, ``predicted`` (per unit) and
         ``actual_cumulative``, ``predicted_cumulative``.
     """
-    _check_columns(transactions, [customer_id_col, datetime_col])
-    per = _period_ordinals(_to_datetime(transactions[datetime_col], None), freq)
+    check_columns(transactions, [customer_id_col, datetime_col])
+    per = period_ordinals(to_naive_datetime(transactions[datetime_col], None), freq)
     start = int(per.min())
     frame = pd.DataFrame({"cid": transactions[customer_id_col].to_numpy(), "off": per - start}, copy=False)
-    pairs = _query("""
+    pairs = query_columns("""
             WITH p AS (SELECT DISTINCT cid, off FROM t WHERE off < $t),
                  f AS (SELECT cid, min(off) AS first FROM p GROUP BY cid)
             SELECT p.off, count(*) FILTER (WHERE p.off = f.first) AS n_first,

@@ -40,7 +40,7 @@ import pandas as pd
 from scipy.special import digamma, gammaln
 
 from crmkit.errors import DataError, ModelError
-from crmkit.clv._base import ArrayLike, BaseFitter, _as_float, _wrap, unique_rows
+from crmkit.clv._base import ArrayLike, BaseFitter, as_float, wrap_like, unique_rows
 
 __all__ = ["GammaGammaFitter", "SpendFrequencyCorrelationWarning"]
 
@@ -138,7 +138,7 @@ class GammaGammaFitter(BaseFitter):
         SpendFrequencyCorrelationWarning
             When |Pearson r(frequency, monetary_value)| > 0.3.
         """
-        x, m = np.atleast_1d(_as_float(frequency)), np.atleast_1d(_as_float(monetary_value))
+        x, m = np.atleast_1d(as_float(frequency)), np.atleast_1d(as_float(monetary_value))
         if x.shape != m.shape or x.size == 0:
             raise DataError("frequency and monetary_value must be non-empty and of equal length.")
         if not (np.isfinite(x).all() and np.isfinite(m).all()):
@@ -162,7 +162,7 @@ class GammaGammaFitter(BaseFitter):
         scale = 1.0 / float(np.average(um, weights=w))
         starts = [np.log([1.0, 1.0, 1.0]), np.log([4.0, 2.0, 4.0]), np.zeros(3) - 1.0]
         if initial_params is not None:
-            p0 = _as_float(initial_params).copy()
+            p0 = as_float(initial_params).copy()
             p0[2] *= scale
             starts.insert(0, self._params_to_theta(p0))
         theta = self._optimise((ux, um * scale), w, starts)
@@ -183,11 +183,11 @@ class GammaGammaFitter(BaseFitter):
             Expected mean spend per transaction, always positive and finite.
         """
         p, q, v = self._unload()
-        x, m = _as_float(frequency), _as_float(monetary_value)
+        x, m = as_float(frequency), as_float(monetary_value)
         out = p * (v + x * np.maximum(m, 0.0)) / (p * x + q - 1.0)
         if not np.all(np.isfinite(out)):
             raise ModelError("Expected spend is not finite; check monetary_value for NaN or infinite values.")
-        return _wrap(out, frequency, monetary_value, name="expected_average_profit")
+        return wrap_like(out, frequency, monetary_value, name="expected_average_profit")
 
     def customer_lifetime_value(
         self,

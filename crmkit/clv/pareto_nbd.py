@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from crmkit.clv._base import ArrayLike, Groups, RFMFitter, _as_float, _wrap, groups_of
+from crmkit.clv._base import ArrayLike, Groups, RFMFitter, as_float, wrap_like, groups_of
 
 __all__ = ["ParetoNBDFitter"]
 
@@ -180,13 +180,13 @@ class ParetoNBDFitter(RFMFitter):
             Probabilities in [0, 1].
         """
         p = self._unload()
-        x, tx, T_ = np.broadcast_arrays(*(np.atleast_1d(_as_float(v)) for v in (frequency, recency, T)))
+        x, tx, T_ = np.broadcast_arrays(*(np.atleast_1d(as_float(v)) for v in (frequency, recency, T)))
         with np.errstate(all="ignore"):
             _, alive, died = _pnbd_terms(p, x, tx, T_)
             out = np.exp(alive - np.logaddexp(alive, died))
         if np.ndim(frequency) == 0 and np.ndim(recency) == 0 and np.ndim(T) == 0:
             out = out[0]
-        return _wrap(out, frequency, recency, T, name="p_alive")
+        return wrap_like(out, frequency, recency, T, name="p_alive")
 
     def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Any:
         """E[X(t)] = rβ / (α(s-1)) [1 - (β/(β+t))^{s-1}] (note 009 eq. 27; limit rβ/α ln(1+t/β) at s = 1).
@@ -201,9 +201,9 @@ class ParetoNBDFitter(RFMFitter):
         float, numpy.ndarray or pandas.Series
         """
         r, alpha, s, beta = self._unload()
-        t_ = _as_float(t)
+        t_ = as_float(t)
         out = r * beta / alpha * _one_minus_pow_over(np.log(beta / (beta + t_)), s - 1.0)
-        return _wrap(out, t, name="expected_purchases")
+        return wrap_like(out, t, name="expected_purchases")
 
     def conditional_expected_number_of_purchases_up_to_time(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -222,11 +222,11 @@ class ParetoNBDFitter(RFMFitter):
         float, numpy.ndarray or pandas.Series
         """
         r, alpha, s, beta = self._unload()
-        t_, x, T_ = _as_float(t), _as_float(frequency), _as_float(T)
+        t_, x, T_ = as_float(t), as_float(frequency), as_float(T)
         p_alive = np.asarray(self.conditional_probability_alive(frequency, recency, T))
         rate = (r + x) * (beta + T_) / (alpha + T_)
         out = p_alive * rate * _one_minus_pow_over(np.log((beta + T_) / (beta + T_ + t_)), s - 1.0)
-        return _wrap(out, frequency, recency, T, t, name="expected_purchases")
+        return wrap_like(out, frequency, recency, T, t, name="expected_purchases")
 
 
 def _one_minus_pow_over(log_q: Any, k: float) -> np.ndarray:

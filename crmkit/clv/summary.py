@@ -41,14 +41,14 @@ __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data"]
 _NUMPY_UNITS = {"D": "D", "h": "h", "H": "h", "min": "m", "T": "m", "s": "s", "S": "s", "M": "M", "Y": "Y", "A": "Y"}
 
 
-def _to_datetime(values: Any, datetime_format: str | None) -> pd.Series:
+def to_naive_datetime(values: Any, datetime_format: str | None) -> pd.Series:
     s = pd.to_datetime(values, format=datetime_format)
     if isinstance(s, pd.Series) and isinstance(s.dtype, pd.DatetimeTZDtype):
         s = s.dt.tz_localize(None)  # to_period uses wall-clock time
     return s
 
 
-def _period_ordinals(values: pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
+def period_ordinals(values: pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
     """Integer period ordinals of timestamps, ``Timestamp.to_period(freq)`` semantics."""
     arr = np.asarray(values, dtype="datetime64[ns]")
     if np.isnat(arr).any():
@@ -68,13 +68,13 @@ def _scalar_ordinal(ts: Any, freq: str, datetime_format: str | None) -> int:
     t = pd.to_datetime(ts, format=datetime_format)
     if getattr(t, "tzinfo", None) is not None:
         t = t.tz_localize(None)
-    return int(_period_ordinals(pd.DatetimeIndex([t]), freq)[0])
+    return int(period_ordinals(pd.DatetimeIndex([t]), freq)[0])
 
 
 _DB: duckdb.DuckDBPyConnection | None = None
 
 
-def _query(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[str, np.ndarray]:
+def query_columns(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[str, np.ndarray]:
     """Run ``sql`` against ``table`` (registered as ``t``) on a shared in-memory DuckDB; columns as arrays."""
     global _DB
     if _DB is None:
@@ -89,7 +89,7 @@ def _query(sql: str, table: pd.DataFrame, params: dict | None = None) -> dict[st
         cur.close()
 
 
-def _check_columns(transactions: pd.DataFrame, cols: list[str]) -> None:
+def check_columns(transactions: pd.DataFrame, cols: list[str]) -> None:
     missing = [c for c in cols if c not in transactions.columns]
     if missing:
         raise DataError(
@@ -170,9 +170,9 @@ def summary_data_from_transaction_data(
     2         0.0      0.0   7.0             0.0
     """
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
-    _check_columns(transactions, cols)
-    dt = _to_datetime(transactions[datetime_col], datetime_format)
-    per = _period_ordinals(dt, freq)
+    check_columns(transactions, cols)
+    dt = to_naive_datetime(transactions[datetime_col], datetime_format)
+    per = period_ordinals(dt, freq)
     if observation_period_end is None:
         if len(per) == 0:
             raise DataError("The transactions frame is empty; nothing to summarise.")
@@ -185,7 +185,7 @@ def summary_data_from_transaction_data(
         v_sum=", sum(v) AS v" if money else "",
         v_agg=", sum(v) AS total, arg_min(v, per) AS first_v" if money else "",
     )
-    agg = _query(sql, t, {"end": end})
+    agg = query_columns(sql, t, {"end": end})
     n = np.asarray(_values(agg["n"]), dtype="float64")
     first = np.asarray(_values(agg["first"]), dtype="float64")
     out = pd.DataFrame(
@@ -263,8 +263,8 @@ def calibration_and_holdout_data(
         duration_holdout``.
     """
     cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
-    _check_columns(transactions, cols)
-    dt = _to_datetime(transactions[datetime_col], datetime_format)
+    check_columns(transactions, cols)
+    dt = to_naive_datetime(transactions[datetime_col], datetime_format)
     cal_end = pd.to_datetime(calibration_period_end, format=datetime_format)
     obs_end = dt.max() if observation_period_end is None else pd.to_datetime(observation_period_end, format=datetime_format)
     if getattr(cal_end, "tzinfo", None) is not None:
@@ -289,10 +289,10 @@ def calibration_and_holdout_data(
             f"({cal_end}) and observation_period_end ({obs_end}) against the transaction dates."
         )
     hold_tx = tx.loc[in_hold]
-    t = _frame(hold_tx, customer_id_col, _period_ordinals(hold_tx[datetime_col], freq), monetary_value_col)
+    t = _frame(hold_tx, customer_id_col, period_ordinals(hold_tx[datetime_col], freq), monetary_value_col)
     if monetary_value_col:  # lifetimes averages raw holdout values (NaN ignored)
         t["v"] = pd.to_numeric(hold_tx[monetary_value_col]).to_numpy(dtype="float64")
-    cols = _query(_HOLDOUT_SQL.format(v_agg=", avg(v) AS monetary_value_holdout" if monetary_value_col else ""), t)
+    cols = query_columns(_HOLDOUT_SQL.format(v_agg=", avg(v) AS monetary_value_holdout" if monetary_value_col else ""), t)
     hold = pd.DataFrame({k: v for k, v in cols.items() if k != "cid"}, index=_values(cols["cid"]))
     hold.index.name = customer_id_col
     out = cal.join(hold, how="left")

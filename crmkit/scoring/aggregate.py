@@ -33,7 +33,7 @@ DEFAULT_BANDS: tuple[tuple[str, float], ...] = (("A", 85.0), ("B", 70.0), ("C", 
 """Grade bands as (label, lower bound inclusive), best first: A ≥ 85, B ≥ 70, C ≥ 55, D below."""
 
 
-def _bands(bands: Any) -> tuple[tuple[str, float], ...]:
+def resolve_bands(bands: Any) -> tuple[tuple[str, float], ...]:
     if bands is None:
         return DEFAULT_BANDS
     items = list(bands.items()) if isinstance(bands, Mapping) else [tuple(b) for b in bands]
@@ -67,7 +67,7 @@ def grade(score: float | None, bands: Any = None) -> str | None:
     """
     if score is None or not np.isfinite(score):
         return None
-    table = _bands(bands)
+    table = resolve_bands(bands)
     for label, lower in table:
         if score >= lower:
             return label
@@ -95,7 +95,7 @@ def _combine(values: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray
     return np.where(total > 0, out, np.nan)
 
 
-def _hierarchical(
+def hierarchical_scores(
     scores: np.ndarray,
     indicator_weights: np.ndarray,
     groups: Sequence[np.ndarray],
@@ -304,7 +304,7 @@ def composite(
     w = np.array([within[d][i] for d, i in order])
     positions = {i: k for k, i in enumerate(indicators)}
     groups = [np.array([positions[i] for i in within[d].index]) for d in names]
-    dims, index = _hierarchical(values, w, groups, dim_w.to_numpy(), method)
+    dims, index = hierarchical_scores(values, w, groups, dim_w.to_numpy(), method)
     dim_scores = pd.Series(dims, index=names, name="score")
     available_dims = dim_scores.notna()
     dim_used = dim_w.where(available_dims, 0.0)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.errors import ConfigError, DataError
-from crmkit.scoring.normalise import _oriented
+from crmkit.scoring.normalise import orient_columns
 
 __all__ = ["entropy_weights"]
 
@@ -80,7 +80,7 @@ def entropy_weights(
     if m < 2:
         raise DataError("entropy_weights needs at least two units (rows) to compare.")
     if directions is not None:
-        oriented = _oriented(values, directions)
+        oriented = orient_columns(values, directions)
         low, high = oriented.min(), oriented.max()
         span = (high - low).where(high > low, 1.0)
         values = (oriented - low) / span

@@ -118,7 +118,7 @@ def minmax_target(
     return score
 
 
-def _oriented(frame: pd.DataFrame, directions: Mapping[str, str] | None) -> pd.DataFrame:
+def orient_columns(frame: pd.DataFrame, directions: Mapping[str, str] | None) -> pd.DataFrame:
     """Return a float copy of ``frame`` with 'lower' columns negated."""
     if not isinstance(frame, pd.DataFrame):
         raise ConfigError("expected a DataFrame with units as rows and indicators as columns.")
@@ -174,7 +174,7 @@ def zscore_scores(
     >>> zscore_scores(pd.DataFrame({"nps": [10.0, 20.0, 30.0]}))["nps"].round(2).tolist()
     [15.87, 50.0, 84.13]
     """
-    oriented = _oriented(frame, directions)
+    oriented = orient_columns(frame, directions)
     _need_units(oriented, "z-score")
     values = oriented.to_numpy(dtype="float64")
     mean = np.nanmean(values, axis=0)
@@ -214,7 +214,7 @@ def percentile_scores(
     >>> percentile_scores(pd.DataFrame({"x": [3.0, 1.0, 2.0]}))["x"].tolist()
     [100.0, 0.0, 50.0]
     """
-    oriented = _oriented(frame, directions)
+    oriented = orient_columns(frame, directions)
     _need_units(oriented, "percentile")
     ranks = oriented.rank(method="average", ascending=True)
     m = oriented.notna().sum()

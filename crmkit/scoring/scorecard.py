@@ -20,7 +20,7 @@ import pandas as pd
 
 from crmkit.errors import ConfigError
 from crmkit.scoring._types import check_aggregation, check_direction
-from crmkit.scoring.aggregate import _bands, composite, grade
+from crmkit.scoring.aggregate import resolve_bands, composite, grade
 from crmkit.scoring.normalise import minmax_target, targets_frame
 from crmkit.scoring.weights import hierarchical_weights
 
@@ -216,7 +216,7 @@ class Scorecard:
             an ``indicator`` key is accepted for ``name``).
         """
         method = check_aggregation(self.method)
-        bands = _bands(self.bands)
+        bands = resolve_bands(self.bands)
         green, amber = (float(x) for x in self.traffic_lights)
         if green < amber:
             raise ConfigError(f"traffic light thresholds must be (green, amber) with green >= amber, got {self.traffic_lights}.")

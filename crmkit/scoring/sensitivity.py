@@ -18,7 +18,7 @@ import pandas as pd
 
 from crmkit.errors import ConfigError
 from crmkit.scoring._types import NORMALISATIONS, check_aggregation
-from crmkit.scoring.aggregate import _hierarchical
+from crmkit.scoring.aggregate import hierarchical_scores
 from crmkit.scoring.normalise import normalise, targets_frame
 from crmkit.scoring.weights import manual_weights
 
@@ -218,12 +218,12 @@ def sensitivity(
         for ai, method in enumerate(aggregations):
             chosen = (norm_pick == ni) & (agg_pick == ai)
             if chosen.any():
-                _, idx = _hierarchical(
+                _, idx = hierarchical_scores(
                     scores[ni][None, :, :], w_draws[chosen][:, None, :], groups,
                     v_draws[chosen][:, None, :], method,
                 )
                 index[chosen] = idx
-    _, point = _hierarchical(scores[0], w_point, groups, v_point, aggregations[0])
+    _, point = hierarchical_scores(scores[0], w_point, groups, v_point, aggregations[0])
 
     ranks = pd.DataFrame(index).rank(axis=1, ascending=False, method="min").to_numpy()
     point_rank = pd.Series(point).rank(ascending=False, method="min").to_numpy()
