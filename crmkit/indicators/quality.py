@@ -9,7 +9,9 @@ from crmkit.estimate import Estimate, proportion
 from crmkit.sqltext import ident as _q, literal as _literal
 from crmkit.contract.tables import TABLES, TABLE_NAMES
 
-__all__ = ["coverage", "completeness", "duplicates", "referential_integrity", "monthly_volume"]
+__all__ = ["coverage", "completeness", "duplicates", "referential_integrity", "monthly_volume", "quality_overview",
+           "latest_order", "min_monthly_rows", "completeness_by_table", "COMPLETENESS_THRESHOLD", "completeness_gaps",
+           "weakest_reference", "ingest_table"]
 
 # Foreign keys checked: (table, column) -> referenced customers.customer_id
 CUSTOMER_REFERENCES = (
@@ -137,3 +139,124 @@ def monthly_volume(data: CRMData) -> pd.DataFrame:
     out["month"] = pd.to_datetime(out["month"]).astype("datetime64[ns]")
     out["rows"] = out["rows"].astype("int64")
     return out.sort_values(["table", "month"]).reset_index(drop=True)
+
+
+# -- readings of the quality tables ---------------------------------------------------
+def quality_overview(coverage_frame: pd.DataFrame, completeness_frame: pd.DataFrame,
+                     references: pd.DataFrame, ingest_log: pd.DataFrame) -> dict:
+    """Headline figures of the data-quality report.
+
+    Formulas: ``completeness`` = Σ filled values / Σ rows over every
+    (table, column) of :func:`completeness` (a cell-weighted fill rate, NaN
+    when no table is supplied); ``reference_match`` = Σ matched / Σ rows with
+    an id over every customer reference of :func:`referential_integrity`
+    (Wilson interval); ``reject_rate`` = Σ rows rejected / Σ rows read in
+    the ingest log (Wilson interval).
+
+    Returns
+    -------
+    dict
+        ``supplied`` (tables with rows), ``tables`` (canonical tables),
+        ``missing`` (names of the tables not supplied), ``completeness``,
+        ``cells`` (Σ rows behind it), ``reference_match`` and ``reject_rate``
+        (Estimates; NaN without references or ingest log).
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"table": ["orders", "tickets"], "supplied": [True, False]})
+    >>> comp = pd.DataFrame({"filled": [9, 1], "rows": [10, 10]})
+    >>> o = quality_overview(cov, comp, pd.DataFrame(), pd.DataFrame())
+    >>> o["supplied"], o["missing"], o["completeness"]
+    (1, ['tickets'], 0.5)
+    """
+    cells = int(completeness_frame["rows"].sum()) if len(completeness_frame) else 0
+    nan = Estimate(float("nan"))
+    return {
+        "supplied": int(coverage_frame["supplied"].sum()),
+        "tables": int(len(coverage_frame)),
+        "missing": [t for t, s in zip(coverage_frame["table"], coverage_frame["supplied"]) if not s],
+        "completeness": float(completeness_frame["filled"].sum() / cells) if cells else float("nan"),
+        "cells": cells,
+        "reference_match": (proportion(int(references["matched"].sum()), int(references["with_id"].sum()))
+                            if len(references) else nan),
+        "reject_rate": (proportion(int(ingest_log["rows_rejected"].sum()), int(ingest_log["rows_in"].sum()))
+                        if len(ingest_log) else nan),
+    }
+
+
+def latest_order(coverage_frame: pd.DataFrame, end) -> tuple[pd.Timestamp, int | None]:
+    """Date of the latest order and its lag in whole days before the window *end* (None without orders).
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"table": ["orders"], "last": [pd.Timestamp("2025-12-29 15:00")]})
+    >>> latest_order(cov, "2025-12-31")
+    (Timestamp('2025-12-29 15:00:00'), 2)
+    """
+    last = coverage_frame.set_index("table").loc["orders", "last"] if "orders" in set(coverage_frame["table"]) else pd.NaT
+    if pd.isna(last):
+        return pd.NaT, None
+    return pd.Timestamp(last), int((pd.Timestamp(end).normalize() - pd.Timestamp(last).normalize()).days)
+
+
+def min_monthly_rows(volume: pd.DataFrame, start) -> int:
+    """Fewest rows any table has in one month from *start* on (0 when there are none), from :func:`monthly_volume`.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"month": pd.to_datetime(["2025-09-01", "2025-10-01", "2025-11-01"]),
+    ...                   "table": ["orders"] * 3, "rows": [5, 40, 30]})
+    >>> min_monthly_rows(v, "2025-10-01")
+    30
+    """
+    recent = volume[volume["month"] >= pd.Timestamp(start)]
+    return int(recent.groupby("table")["rows"].min().min()) if len(recent) else 0
+
+
+def completeness_by_table(completeness_frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns checked and mean completeness (unweighted mean over columns) per table of :func:`completeness`.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"table": ["a", "a", "b"], "column": ["x", "y", "z"], "completeness": [1.0, 0.5, 0.2]})
+    >>> completeness_by_table(c).values.tolist()
+    [['a', 2, 0.75], ['b', 1, 0.2]]
+    """
+    return completeness_frame.groupby("table", as_index=False).agg(columns=("column", "size"),
+                                                                   completeness=("completeness", "mean"))
+
+
+#: Fields filled in fewer than this share of rows are listed as gaps.
+COMPLETENESS_THRESHOLD = 0.95
+
+
+def completeness_gaps(completeness_frame: pd.DataFrame, threshold: float = COMPLETENESS_THRESHOLD) -> pd.DataFrame:
+    """Rows of :func:`completeness` below *threshold*, emptiest first.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"table": ["a", "a", "b"], "column": ["x", "y", "z"], "completeness": [1.0, 0.5, 0.2]})
+    >>> completeness_gaps(c)["column"].tolist()
+    ['z', 'y']
+    """
+    return completeness_frame[completeness_frame["completeness"] < threshold].sort_values("completeness")
+
+
+def weakest_reference(references: pd.DataFrame) -> pd.Series | None:
+    """The customer reference of :func:`referential_integrity` with the lowest match rate (None if there is none)."""
+    return references.sort_values("match_rate").iloc[0] if len(references) else None
+
+
+def ingest_table(ingest_log: pd.DataFrame) -> pd.DataFrame:
+    """The ingest log as shown: source file name only (no folders) and ``rejected_share`` = rejected / read.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"table": ["orders"], "source": ["C:\\\\exports\\\\orders.csv"], "mode": ["replace"],
+    ...                     "rows_in": [200], "rows_loaded": [190], "rows_rejected": [10], "finished_at": [pd.NaT]})
+    >>> ingest_table(log)[["source", "rejected_share"]].values.tolist()
+    [['orders.csv', 0.05]]
+    """
+    shown = ingest_log.assign(source=ingest_log["source"].map(lambda s: str(s).replace("\\", "/").split("/")[-1]),
+                              rejected_share=ingest_log["rows_rejected"] / ingest_log["rows_in"])
+    return shown[["table", "source", "mode", "rows_in", "rows_loaded", "rows_rejected", "rejected_share", "finished_at"]]
