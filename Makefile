@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.crmkit-installed
 JOBS   ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench lab index clean help
+.PHONY: install demo test bench lab index docs clean help
 
 help:
 	@echo "make demo   - build the demo store and render all reports into outputs/"
 	@echo "make test   - run the test suite"
 	@echo "make bench  - run the benchmarks (prints a table, writes benchmarks/results/)"
 	@echo "make lab    - open JupyterLab on notebooks/ with the demo store"
+	@echo "make docs   - build the documentation site into site/"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +41,11 @@ lab: $(STAMP)
 	@test -f data/crm.duckdb || $(BIN)/crmkit demo --no-reports
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 index: $(STAMP)
 	$(BIN)/crmkit index
 
 clean:
-	rm -rf outputs/*/ outputs/index.html data/demo_exports test-artifacts .pytest_cache
+	rm -rf outputs/*/ outputs/index.html data/demo_exports test-artifacts .pytest_cache site

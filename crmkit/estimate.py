@@ -3,7 +3,7 @@
 Every rate or mean crmkit reports is an :class:`Estimate`: a value together
 with its standard error, a 95 % interval and the number of observations it
 rests on.  Rates on fewer than ``min_n`` observations are *flagged*: shown,
-but not scored (INDICATORS.md, preamble).
+but not scored (docs/indicators.md, preamble).
 """
 
 from __future__ import annotations

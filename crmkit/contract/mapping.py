@@ -1,6 +1,6 @@
 """Column-mapping files: how a company's export maps onto a canonical table.
 
-A mapping YAML (DESIGN §2) names the canonical table, the source's encoding
+A mapping YAML (docs/data-contract.md) names the canonical table, the source's encoding
 or Excel sheet, which source header feeds each canonical column, how source
 values translate into canonical codes, and number conventions::
 

@@ -1,4 +1,4 @@
-"""pandera schemas for the canonical tables (validation rules of DESIGN §2).
+"""pandera schemas for the canonical tables (validation rules of docs/data-contract.md).
 
 :func:`schema` builds a :class:`pandera.pandas.DataFrameSchema` for a table
 from :mod:`crmkit.contract.tables`; :func:`row_problems` runs it lazily and returns one

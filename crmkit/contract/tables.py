@@ -1,6 +1,6 @@
 """The data contract: canonical tables, their columns, types and keys.
 
-This module is the single source of truth for DESIGN §2.  Schemas, ingest,
+This module is the single source of truth for docs/data-contract.md.  Schemas, ingest,
 the store, loaders and the demo generator all read it.
 """
 
@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Table", "TABLES", "table", "TABLE_NAMES", "PII_COLUMNS"]
+__all__ = ["Column", "Table", "TABLES", "table", "TABLE_NAMES", "PII_COLUMNS", "SQL_TYPES"]
 
 # Logical column kinds.  ``id`` and ``category``/``text`` are strings; ``date``
 # is a naive timestamp; ``money`` and ``number`` are float64; ``int`` is a
 # nullable integer; ``bool`` is a nullable boolean.
 KINDS = ("id", "text", "category", "date", "money", "number", "int", "bool")
+#: DuckDB type of each column kind.
+SQL_TYPES = {
+    "id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "date": "TIMESTAMP",
+    "money": "DOUBLE", "number": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,11 @@ class Column:
     codes: tuple[str, ...] | None = None  # canonical codes (documentation + value checks)
     min: float | None = None
     max: float | None = None
+
+    @property
+    def sql_type(self) -> str:
+        """The DuckDB type the column is stored as."""
+        return SQL_TYPES[self.kind]
 
 
 @dataclass(frozen=True)

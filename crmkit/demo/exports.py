@@ -5,7 +5,7 @@ category labels, a GBK-encoded CSV with ``￥1,234.50`` amounts, a UTF-8-with-BO
 CSV, an Excel workbook with several sheets, Parquet files from SaaS tools,
 plain UTF-8 CSVs with English headers, amounts in cents, dates such as
 ``2025/1/3``, ``2025-01-03 14:05`` and ``2025年1月3日``, booleans ``是/否`` and
-``Y/N``.  Each file has a mapping YAML in the DESIGN §2 format, so ingesting
+``Y/N``.  Each file has a mapping YAML in the docs/data-contract.md format, so ingesting
 the exports through :mod:`crmkit`'s normal code path reproduces the frames of
 :func:`crmkit.demo.generate` (minus the deliberately dirty rows, see
 :data:`DIRTY_ROWS`).

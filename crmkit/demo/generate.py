@@ -103,7 +103,7 @@ TABLES: tuple[str, ...] = (
 _S, _F, _I, _B, _T = "str", "float64", "int64", "bool", "datetime64[ns]"
 DRIVERS: tuple[str, ...] = ("quality", "service_attitude", "price", "delivery", "after_sales")
 
-#: Column order and dtype of every generated table (canonical names, DESIGN §2).
+#: Column order and dtype of every generated table (canonical names, docs/data-contract.md).
 SCHEMA: dict[str, dict[str, str]] = {
     "customers": {
         "customer_id": _S, "signup_date": _T, "customer_type": _S, "gender": _S,

@@ -2,7 +2,7 @@
 
 Only validated, typed values ever reach a notebook: the runner builds the
 papermill parameter dict from :class:`Parameters` and passes just the names
-each notebook declares in its ``parameters`` cell (DESIGN §8).
+each notebook declares in its ``parameters`` cell (docs/architecture.md, "Running and rendering").
 """
 
 from __future__ import annotations
@@ -17,47 +17,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmkit.errors import ConfigError
+from crmkit.period import period_bounds, period_label
 from crmkit.yamlio import read_yaml
 
 __all__ = ["Parameters", "load_params", "NOTEBOOK_OPTIONS", "period_bounds"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|H([12])|M(\d{2})|-(\d{2}))?$")
 
 # Notebook-specific options with their defaults (also declared in the notebooks' parameters cells).
 NOTEBOOK_OPTIONS = (
     "churn_inactivity_days", "market_size", "sla_hours", "attribution_window_days", "margin_rate",
     "discount_rate", "clv_horizon_months", "targets", "weights", "min_n", "competitors",
 )
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period label: ``2025``, ``2025Q4``, ``2025H1``, ``2025M03`` or ``2025-03``.
-
-    Examples
-    --------
-    >>> period_bounds("2025Q4")
-    (datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
-    """
-    m = _PERIOD.match(period)
-    if not m:
-        raise ConfigError(f"period {period!r} is not a period label such as 2025, 2025Q4, 2025H1 or 2025-03.")
-    y = int(m.group(1))
-    if m.group(2):
-        q = int(m.group(2))
-        first, months = dt.date(y, 3 * q - 2, 1), 3
-    elif m.group(3):
-        first, months = dt.date(y, 6 * int(m.group(3)) - 5, 1), 6
-    elif m.group(4) or m.group(5):
-        mo = int(m.group(4) or m.group(5))
-        if not 1 <= mo <= 12:
-            raise ConfigError(f"period {period!r}: month must be 01-12.")
-        first, months = dt.date(y, mo, 1), 1
-    else:
-        first, months = dt.date(y, 1, 1), 12
-    nm = first.month - 1 + months
-    nxt = dt.date(first.year + nm // 12, nm % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
 
 
 class Parameters(BaseModel):
@@ -97,10 +68,10 @@ class Parameters(BaseModel):
             raise ValueError("must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit (it names folders)")
         return v
 
-    @field_validator("period")
+    @field_validator("period", mode="before")
     @classmethod
     def _period(cls, v: Any) -> str:
-        v = str(v)
+        v = period_label(v)  # a bare year may be written as a number: period: 2025
         period_bounds(v)
         return v
 

@@ -6,7 +6,7 @@ removed; crmkit wraps them in its own page: a header with company, period,
 language, generation time, data fingerprint and version, a table of contents
 built from the report's headings, inline CSS, and a prominent banner when the
 notebook failed.  Plot PNGs are already inlined by the kernel, so
-``embed_images`` stays off (DESIGN §8).
+``embed_images`` stays off (docs/architecture.md, "Running and rendering").
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ import datetime as dt
 import html
 import os
 import re
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 
 import nbformat
 
 from crmkit import __version__
 from crmkit import resources
+from crmkit.files import write_atomic  # noqa: F401 (re-exported: moved to crmkit.files)
 
 __all__ = ["render_html", "write_atomic", "notebook_title", "embed_cjk_font"]
 
@@ -139,10 +138,6 @@ def render_html(
     ))
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
 def _cjk_chars(text: str) -> set[int]:
     return {ord(c) for c in text if ord(c) >= 0x2E80}
 
@@ -185,20 +180,3 @@ def embed_cjk_font(page: str) -> str:
         "font-display:block}"
     )
     return page.replace(FONT_PLACEHOLDER, face)
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write *text* to a temporary file beside *path*, then rename it into place."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".tmp-{p.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return p

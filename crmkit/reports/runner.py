@@ -2,7 +2,7 @@
 
 Units of work are (company-period, notebook) pairs.  Dimension notebooks of
 all company-periods run in a process pool (papermill has no parallel mode and
-is not thread-safe, DESIGN §8); the summary notebooks run after every
+is not thread-safe, docs/architecture.md, "Running and rendering"); the summary notebooks run after every
 dimension notebook of the batch, because they compare each company with its
 peers.  Every output is written to a temporary name
 and renamed; ``run.json`` (one per company-period, written only by the parent
@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 
 from crmkit import __version__
 from crmkit.errors import ConfigError
-from crmkit.evaluation.metrics import FINAL_STAGE, is_final  # noqa: F401 (is_final is part of this module's interface)
+from crmkit.evaluation.metrics import is_final
 from crmkit.reports.params import Parameters
 from crmkit.resources import PROJECT_DIR
 
