@@ -113,6 +113,9 @@ def _make_ipc_manager():
             # shutdown provokes) goes to a file beside its sockets, not to the
             # batch's terminal; errors of notebook code still reach the notebook.
             kw.setdefault("stderr", open(os.path.join(os.path.dirname(self.ip), "kernel.log"), "ab"))
+            # Python 3.11+: the kernel does not put its working directory first on
+            # sys.path, so a folder named like a package cannot shadow it
+            kw["env"] = {**(kw.get("env") or os.environ), "PYTHONSAFEPATH": "1"}
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
@@ -180,6 +183,12 @@ def execute_notebook_job(job: ReportJob) -> dict[str, Any]:
         )
         if os.name == "posix" and os.environ.get("CRMKIT_KERNEL_TRANSPORT", "ipc") == "ipc":
             kwargs["kernel_manager_class"] = _make_ipc_manager()
+        # Every path a notebook gets is absolute; its kernel runs in an empty private
+        # folder, so files in the caller's working directory (a source checkout's
+        # crmkit/ folder, a stray pandas.py) can never be imported in its place.
+        kernel_cwd = tempfile.mkdtemp(prefix="crmkit-cwd-")
+        _KERNEL_DIRS.append(kernel_cwd)
+        kwargs["cwd"] = kernel_cwd
         papermill.execute_notebook(str(job.notebook), tmp_nb, **kwargs)
     except PapermillExecutionError as e:
         error = f"{e.ename}: {e.evalue}" + (f" (cell {e.exec_count})" if e.exec_count else "")
