@@ -16,7 +16,9 @@ import yaml
 
 from crmkit import maturity
 from crmkit.errors import ConfigError
-from crmkit.reports.runner import is_final, list_notebooks
+from crmkit.evaluation.metrics import is_final
+from crmkit.evaluation.registry import registry
+from crmkit.reports.runner import list_notebooks
 from crmkit.evaluation.summary import (
     SCHEMA_PATH,
     alerts,
@@ -72,11 +74,14 @@ def test_targets_cover_every_metric_the_notebooks_save():
 def test_every_target_entry_is_complete():
     raw = yaml.safe_load((parameters_dir() / "targets.yaml").read_text(encoding="utf-8"))
     assert raw["indicators"] and raw["descriptive"]
+    reg = registry()
     for name, entry in raw["indicators"].items():
-        assert {"target", "floor", "direction", "rationale", "dimension"} <= set(entry), name
+        # direction and dimension are declared once, in the metric registry
+        assert set(entry) == {"target", "floor", "rationale"}, name
         assert isinstance(entry["rationale"], str) and len(entry["rationale"]) > 10, name
-        assert entry["dimension"] in SCORED_DIMENSIONS, name
-        assert (entry["target"] > entry["floor"]) == (entry["direction"] == "higher"), name
+        assert reg[name].dimension in SCORED_DIMENSIONS, name
+        assert (entry["target"] > entry["floor"]) == (reg[name].direction == "higher"), name
+        assert "INDICATORS" not in entry["rationale"], name
     for name, reason in raw["descriptive"].items():
         assert isinstance(reason, str) and len(reason) > 10, name
     targets = load_targets()
@@ -109,6 +114,56 @@ def test_invalid_targets_are_refused_with_the_indicator_named(tmp_path: Path, en
 def test_missing_targets_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="not found"):
         load_targets(tmp_path / "nope.yaml")
+
+
+def test_default_targets_agree_with_the_registry():
+    """Scored in the registry = listed under indicators; every other declared metric is descriptive."""
+    reg = registry()
+    targets = load_targets()
+    assert set(targets.indicators.index) == set(reg.scored())
+    assert set(targets.descriptive) == set(reg) - set(reg.scored())
+    for name, row in targets.indicators.iterrows():
+        decl = reg[name]
+        assert (row["direction"], row["dimension"], row["unit"]) == (decl.direction, decl.dimension, decl.unit), name
+
+
+def test_targets_file_without_direction_takes_it_from_the_registry(tmp_path: Path):
+    path = tmp_path / "targets.yaml"
+    path.write_text("indicators:\n  churn_rate: {target: 0.05, floor: 0.3, rationale: five percent}\n"
+                    "  nps: {target: 50, floor: -40, rationale: Reichheld, direction: higher, dimension: satisfaction}\n"
+                    "descriptive:\n  revenue: absolute amount\n", encoding="utf-8")
+    t = load_targets(path)
+    assert t.mapping() == {"churn_rate": {"target": 0.05, "floor": 0.3, "direction": "lower", "dimension": "churn"},
+                           "nps": {"target": 50.0, "floor": -40.0, "direction": "higher", "dimension": "satisfaction"}}
+    assert t.indicators.loc["churn_rate", "unit"] == "ratio"
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ("churn_rat: {target: 0.05, floor: 0.3, rationale: typo}", "unknown metric 'churn_rat' (did you mean 'churn_rate'"),
+        ("churn_rate: {target: 0.3, floor: 0.05, rationale: reversed}", "direction is 'lower' (registry) but target 0.3 is above floor 0.05"),
+        ("nps: {target: -40, floor: 50, rationale: reversed}", "direction is 'higher' (registry) but target -40 is below floor 50"),
+        ("churn_rate: {target: 0.05, floor: 0.3, rationale: old file, direction: higher}", "direction 'higher' disagrees with the registry's 'lower'"),
+        ("churn_rate: {target: 0.05, floor: 0.3, rationale: old file, dimension: value}", "dimension 'value' disagrees with the registry's 'churn'"),
+        ("churn_rate: {target: 0.05, floor: 0.3, rationale: old file, unit: score}", "unit 'score' disagrees with the registry's 'ratio'"),
+        ("tickets: {target: 10, floor: 100, rationale: no direction}", "without a direction (descriptive)"),
+    ],
+)
+def test_targets_are_checked_against_the_registry(tmp_path: Path, entry, expected):
+    path = tmp_path / "targets.yaml"
+    path.write_text(f"indicators:\n  {entry}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_targets(path)
+    assert str(path) in str(err.value) and entry.split(":")[0] in str(err.value) and expected in str(err.value)
+
+
+def test_descriptive_names_must_be_declared(tmp_path: Path):
+    path = tmp_path / "targets.yaml"
+    path.write_text("indicators:\n  nps: {target: 50, floor: -40, rationale: ok ok}\ndescriptive:\n  revenu: typo here\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"descriptive\.revenu: unknown metric 'revenu' \(did you mean 'revenue'"):
+        load_targets(path)
 
 
 # --------------------------------------------------------------------------- actions.yaml

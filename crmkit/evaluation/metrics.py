@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -20,6 +19,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from crmkit.estimate import MIN_N, Estimate
+from crmkit.files import write_atomic
 from crmkit.evaluation.registry import UNITS, Registry, UnknownMetricError
 from crmkit.evaluation.registry import registry as _registry
 
@@ -188,12 +188,7 @@ class MetricSet:
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{self.notebook or self.dimension}.metrics.json"
         payload = {"notebook": self.notebook, "dimension": self.dimension, "metrics": [m.to_dict() for m in self.metrics]}
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=1, allow_nan=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        return path
+        return write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False))
 
 
 def load_all(output_dir: str | os.PathLike, exclude: Iterable[str] = ()) -> pd.DataFrame:
