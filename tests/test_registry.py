@@ -207,3 +207,31 @@ def test_reference_markdown_escapes_pipes(tmp_path: Path):
     row = next(line for line in reference_markdown(reg, heading_level=3).splitlines() if line.startswith("| `"))
     assert "Churn \\| lost" in row and row.count(" | ") == 6
     assert reference_markdown(reg, heading_level=3).startswith("### Churn (客户流失)")
+
+
+# --------------------------------------------------------------------------- KPI tiles
+def _tiles(language: str, items) -> str:
+    from crmkit.reports.display import Report
+
+    shown: list[str] = []
+    rp = Report(language)
+    rp._show = shown.append  # capture the markup instead of displaying it
+    rp.kpis(items)
+    return shown[0]
+
+
+def test_kpi_tiles_take_label_and_unit_from_the_registry():
+    html = _tiles("en", [("churn_rate", Estimate(0.125, 0.01, 0.1, 0.15, 400)), ("first_response_hours_median", 3.25),
+                         (("Free text", "自由文本"), 7, "count")])
+    assert "Period churn rate</div>" in html and "12.5% ± 2.5 pp" in html  # unit ratio from the registry
+    assert "First response time (median)</div>" in html and "3.2 h" in html  # unit hours
+    assert "Free text</div>" in html and ">7<" in html  # the old form still works
+    zh = _tiles("zh", [("churn_rate", 0.1), ("tickets", 1234)])
+    assert "期间流失率" in zh and "10.0%" in zh and "工单数" in zh and "1,234" in zh
+    flagged = _tiles("en", [("csat", Estimate(0.8, 0.1, 0.6, 1.0, 12, min_n=30))])
+    assert "n = 12, below minimum" in flagged
+
+
+def test_kpi_tile_of_an_undeclared_metric_is_refused():
+    with pytest.raises(UnknownMetricError, match="did you mean 'churn_rate'"):
+        _tiles("en", [("churn_rat", 0.1)])

@@ -137,10 +137,21 @@ class Report(Formatter):
             more = f'<p class="ck-note">{escape(self.t(f"First {max_rows} of {len(df):,} rows.", f"仅显示前 {max_rows} 行（共 {len(df):,} 行）。"))}</p>'
         return f'<table class="ck-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
 
-    def kpis(self, items: Iterable[tuple[tuple[str, str], Any, str]]) -> None:
-        """KPI tiles: ``[((en, zh), value_or_estimate, unit), ...]``."""
+    def kpis(self, items: Iterable[tuple[str, Any] | tuple[tuple[str, str], Any, str]]) -> None:
+        """KPI tiles: ``[(metric_name, value_or_estimate), ...]`` or ``[((en, zh), value_or_estimate, unit), ...]``.
+
+        A metric name takes its label and unit from the metric registry
+        (:func:`crmkit.evaluation.registry.metric`); the two forms can be mixed.
+        """
+        from crmkit.evaluation.registry import metric
+
         tiles = []
-        for (en, zh), value, unit in items:
+        for item in items:
+            if len(item) == 2 and isinstance(item[0], str):
+                decl = metric(item[0])
+                (en, zh), value, unit = decl.label, item[1], decl.unit
+            else:
+                (en, zh), value, unit = item
             flag = ""
             if isinstance(value, Estimate) and value.flagged and value.n > 0:
                 flag = f'<span class="ck-flag">{escape(self.t(f"n = {value.n}, below minimum", f"样本 {value.n}，低于最小样本量"))}</span>'
