@@ -209,3 +209,59 @@ def test_warning_model_ignores_features_without_variation():
     assert m.converged_ and m.dropped_ == ["tickets", "complaints"]
     assert m.params_["tickets"] == 0 and m.params_["complaints"] == 0 and m.params_["x"] > 1
     assert m.evaluate(df)["auc"] > 0.75
+
+
+# -- report read-outs ---------------------------------------------------------------
+def test_churn_by_segments_stacks_dimensions_with_two_segments():
+    p = churn.churn_panel(CUSTOMERS, ORDERS, "2025-01-01", "2025-03-31", inactivity_days=60)
+    t = churn.churn_by_segments(p, CUSTOMERS, ("customer_type", "region"), min_n=1)
+    # region is not a column: no split; customer_type: a, b sme (both churned), c individual (stayed)
+    assert list(t["dimension"]) == ["customer_type", "customer_type"]
+    by = t.set_index("segment")
+    assert by.loc["sme", "at_risk"] == 2 and by.loc["sme", "churn_rate"] == 1.0
+    assert by.loc["individual", "churn_rate"] == 0.0
+    assert churn.churn_by_segments(p, CUSTOMERS, ("region",)).empty
+
+
+def test_extreme_segments_ignore_small_segments():
+    seg = pd.DataFrame({"segment": list("xyz"), "at_risk": [50, 40, 3], "churn_rate": [0.2, 0.1, 0.9]})
+    hi, lo = churn.extreme_segments(seg, min_n=30)
+    assert (hi["segment"], lo["segment"]) == ("x", "y")
+    assert churn.extreme_segments(seg, min_n=100) is None
+
+
+def test_intervals_differ_only_without_overlap():
+    assert churn.intervals_differ(0.3, 0.4, 0.1, 0.2)
+    assert churn.intervals_differ(0.1, 0.2, 0.3, 0.4)
+    assert not churn.intervals_differ(0.1, 0.3, 0.2, 0.4)
+    assert not churn.intervals_differ(float("nan"), float("nan"), 0.1, 0.2)
+
+
+def test_first_varied_and_survival_at():
+    cus = pd.DataFrame({"customer_type": ["a", "a"], "acquisition_channel": ["web", "shop"]})
+    assert churn.first_varied(cus) == "acquisition_channel"
+    assert churn.first_varied(cus[["customer_type"]]) is None
+    curve = pd.DataFrame({"time": [100.0, 300.0, 400.0], "survival": [0.9, 0.7, 0.6]})
+    assert churn.survival_at(curve, 365) == 0.7
+    assert churn.survival_at(curve, 50) == 1.0
+
+
+def test_attribute_hazards_needs_events():
+    p = churn.churn_panel(CUSTOMERS, ORDERS, "2025-01-01", "2025-03-31", inactivity_days=60)
+    assert churn.attribute_hazards(p, CUSTOMERS).empty  # two churn events < 10
+
+
+def test_warning_model_and_current_risk_on_demo(demo_huamei):
+    d = demo_huamei
+    start, end, horizon = pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-31"), 92
+    opts = dict(inactivity_days=churn.inactivity_threshold(d["orders"], end), tickets=d["tickets"], surveys=d["surveys"],
+                interactions=d["interactions"])
+    model, ev = churn.warning_model(d["customers"], d["orders"], start, horizon, **opts)
+    # the same as fitting on churn_dataset of the previous window by hand
+    test = churn.churn_dataset(d["customers"], d["orders"], start - pd.Timedelta(days=1), horizon, **opts)
+    assert ev["n"] == len(test) and ev["events"] == int(test["churned"].sum()) and ev["auc"] > 0.6
+    scores, risk = churn.current_risk(model, d["customers"], d["orders"], end, horizon, by="customer_type", **opts)
+    assert risk["customers"].sum() == len(scores)
+    assert np.isclose(risk["expected_churners"].sum(), scores["probability"].sum())
+    # too little history: no model
+    assert churn.warning_model(d["customers"], d["orders"], "2020-01-01", horizon, **opts) == (None, None)

@@ -746,3 +746,163 @@ def risk_by_segment(scores: pd.DataFrame, customers: pd.DataFrame, by: str, *, r
     out = out.rename_axis("segment").reset_index().sort_values("revenue_at_risk", ascending=False).reset_index(drop=True)
     out.attrs["threshold"] = thr
     return out
+
+
+# -- report read-outs: several segments, survival split, hazards, warning model ---------
+#: Customer attributes the reports split churn by, in order.
+SEGMENT_DIMENSIONS: tuple[str, ...] = ("customer_type", "channel", "acquisition_channel", "region", "cohort")
+#: Customer attributes tried for survival curves, current-risk segments and hazard models.
+SPLIT_DIMENSIONS: tuple[str, ...] = ("customer_type", "acquisition_channel", "region")
+
+
+def churn_by_segments(panel: pd.DataFrame, customers: pd.DataFrame, dimensions: Sequence[str] = SEGMENT_DIMENSIONS,
+                      *, orders: pd.DataFrame | None = None, at=None, min_n: int = MIN_N) -> pd.DataFrame:
+    """:func:`churn_by` for several dimensions, stacked.
+
+    Dimensions with fewer than two segments are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension`` (the attribute's name) followed by the columns of
+        :func:`churn_by`; empty (with those columns) when no dimension splits.
+    """
+    parts = []
+    for dim in dimensions:
+        t = churn_by(panel, customers, dim, orders=orders, at=at, min_n=min_n)
+        if len(t) > 1:
+            parts.append(t.assign(dimension=dim))
+    cols = ["dimension", "segment", "at_risk", "churned", "churn_rate", "ci_low", "ci_high"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def extreme_segments(segments: pd.DataFrame, *, min_n: int = MIN_N) -> tuple[pd.Series, pd.Series] | None:
+    """Segments with the highest and the lowest churn rate among those with at least *min_n* at risk.
+
+    Returns
+    -------
+    (Series, Series) or None
+        Rows of *segments* (ties: the first listed); None when no segment is large enough.
+    """
+    reliable = segments[segments["at_risk"] >= min_n]
+    if reliable.empty:
+        return None
+    return reliable.loc[reliable["churn_rate"].idxmax()], reliable.loc[reliable["churn_rate"].idxmin()]
+
+
+def intervals_differ(a_low: float, a_high: float, b_low: float, b_high: float) -> bool:
+    """True when the intervals ``[a_low, a_high]`` and ``[b_low, b_high]`` do not overlap.
+
+    A conservative test of a change between two rates: non-overlapping 95 %
+    intervals imply a difference significant at well below 5 % (Schenker and
+    Gentleman 2001).  Missing bounds give False.
+    """
+    return bool(a_low > b_high or a_high < b_low)
+
+
+def first_varied(customers: pd.DataFrame, candidates: Sequence[str] = SPLIT_DIMENSIONS) -> str | None:
+    """The first of *candidates* that is a column of *customers* with more than one value (None if none)."""
+    return next((d for d in candidates if d in customers and customers[d].nunique() > 1), None)
+
+
+def survival_split(panel: pd.DataFrame, customers: pd.DataFrame, candidates: Sequence[str] = SPLIT_DIMENSIONS, *,
+                   min_n: int = MIN_N) -> tuple[str | None, pd.DataFrame]:
+    """Kaplan–Meier curves by the first attribute that yields at least two curves.
+
+    Returns
+    -------
+    (str or None, DataFrame)
+        The attribute (None when none splits) and :func:`kaplan_meier` by it
+        (the overall curve when None).
+    """
+    for d in candidates:
+        if d in customers and customers[d].nunique() > 1:
+            km = kaplan_meier(panel, by=d, customers=customers, min_n=min_n)
+            if km["group"].nunique() > 1:
+                return d, km
+    return None, kaplan_meier(panel, min_n=min_n)
+
+
+def survival_at(curve: pd.DataFrame, days: float = 365) -> float:
+    """Kaplan–Meier survival at *days* (a step function: the last value at or before *days*; 1 before any event)."""
+    part = curve[curve["time"] <= days]["survival"]
+    return float(part.iloc[-1]) if len(part) else 1.0
+
+
+def attribute_hazards(panel: pd.DataFrame, customers: pd.DataFrame, *, min_events: int = 10) -> pd.DataFrame:
+    """Cox hazard ratios of customer type, acquisition channel and being referred.
+
+    Covariates with one value only are left out; the model
+    (:func:`cox_hazard_ratios`) is fitted only with at least *min_events* churn
+    events.  ``referred`` is true for customers with a ``referred_by``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`cox_hazard_ratios`, or an empty frame when no model is fitted.
+    """
+    cus = customers.assign(customer_id=customers["customer_id"].astype("str"))
+    for c in ("customer_type", "acquisition_channel", "region"):
+        if c not in cus:
+            cus[c] = pd.NA
+    frame = panel.merge(cus[["customer_id", "customer_type", "acquisition_channel", "region"]], on="customer_id", how="left")
+    referred = set(cus.loc[cus["referred_by"].notna(), "customer_id"]) if "referred_by" in cus else set()
+    frame["referred"] = frame["customer_id"].isin(referred)
+    covs = [c for c in ("customer_type", "acquisition_channel", "referred") if frame[c].nunique() > 1]
+    if not covs or frame["event"].sum() < min_events:
+        return pd.DataFrame()
+    return cox_hazard_ratios(frame, covs)
+
+
+def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_days: int, **sources) -> tuple[
+        "ChurnWarningModel | None", dict | None]:
+    """Train the early-warning model on the previous window and evaluate it on the current one.
+
+    The training set is :func:`churn_dataset` at ``start − horizon_days − 1``
+    (features before the previous window, label: churned in it); the test set
+    at ``start − 1`` (label: churned in the current window). *sources* are the
+    keywords of :func:`churn_dataset` (churn_events, inactivity_days, tickets,
+    surveys, interactions).
+
+    Returns
+    -------
+    (ChurnWarningModel, dict) or (None, None)
+        The fitted model and :meth:`ChurnWarningModel.evaluate` on the test set;
+        None when either set lacks churners or stayers.
+    """
+    s = pd.Timestamp(start)
+    train = churn_dataset(customers, orders, s - pd.Timedelta(days=horizon_days + 1), horizon_days, **sources)
+    test = churn_dataset(customers, orders, s - pd.Timedelta(days=1), horizon_days, **sources)
+    if train["churned"].nunique() != 2 or not len(test) or test["churned"].nunique() != 2:
+        return None, None
+    model = ChurnWarningModel().fit(train)
+    return model, model.evaluate(test)
+
+
+def current_risk(model: "ChurnWarningModel", customers: pd.DataFrame, orders: pd.DataFrame, end, horizon_days: int, *,
+                 by: str, churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                 tickets: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
+                 interactions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score the customers at risk after *end* and sum the risk per segment.
+
+    Customers at risk at the start of ``[end + 1, end + horizon_days]`` get
+    the model's churn probability from features at *end*; the per-segment sums
+    are :func:`risk_by_segment` with the trailing 12-month revenue.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``customer_id, probability`` (never to be shown row by row) and the
+        :func:`risk_by_segment` table.
+    """
+    e = pd.Timestamp(end)
+    now = churn_features(orders, e, tickets=tickets, surveys=surveys, interactions=interactions)
+    nxt = churn_panel(customers, orders, e + pd.Timedelta(days=1), e + pd.Timedelta(days=horizon_days),
+                      churn_events=churn_events, inactivity_days=inactivity_days)
+    now = now[now["customer_id"].isin(set(nxt.loc[nxt["at_risk"], "customer_id"]))]
+    scores = now[["customer_id"]].assign(probability=model.predict_proba(now))
+    return scores, risk_by_segment(scores, customers, by, revenue=trailing_revenue(orders, e))
+
+
+__all__ += ["SEGMENT_DIMENSIONS", "SPLIT_DIMENSIONS", "churn_by_segments", "extreme_segments", "intervals_differ",
+            "first_varied", "survival_split", "survival_at", "attribute_hazards", "warning_model", "current_risk"]
