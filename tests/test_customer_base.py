@@ -83,3 +83,51 @@ def test_market_share_and_windows():
         cb.market_share(2000, 1000)
     w = cb.period_windows("2025-10-01", "2025-12-31", 3)
     assert [a.strftime("%m-%d") for a, _ in w] == ["04-01", "07-01", "10-01"]
+
+
+# -- readings of the customer-base tables --------------------------------------------------
+
+
+def test_growth_table_joins_period_and_year():
+    p = cb.customer_growth(CUSTOMERS, ORDERS, S, E, "period")
+    y = cb.customer_growth(CUSTOMERS, ORDERS, S, E, "year")
+    t = cb.growth_table(p, y).set_index("metric")
+    assert list(t.index) == ["total", "active", "new", "returning", "signups"]
+    # Q3 2024 (Jul-Sep): a active (new), total signed up by 30 Sep = a, b, c -> 3; Q4 2023: nobody
+    assert t.loc["active", "previous"] == 1 and t.loc["active", "growth"] == pytest.approx(5.0)
+    assert t.loc["total", "previous"] == 3 and t.loc["total", "growth"] == pytest.approx(5 / 3 - 1)
+    assert t.loc["active", "last_year"] == 0 and math.isnan(t.loc["active", "yoy"])
+    assert t.attrs["previous_start"] == pd.Timestamp("2024-07-01") and t.attrs["year_end"] == pd.Timestamp("2023-12-31")
+
+
+def test_returning_share_and_empty_base():
+    assert cb.returning_share(cb.customer_counts(CUSTOMERS, ORDERS, S, E)) == pytest.approx(1 / 6)
+    assert math.isnan(cb.returning_share({"active": 0, "returning": 0}))
+
+
+def test_monthly_summary_peak_and_window_means():
+    m = cb.monthly_customers(ORDERS, "2024-07-01", E)  # Jul 1, Oct 3, Nov 1, Dec 3 (b's Dec order is a return)
+    s = cb.monthly_summary(m, S)
+    assert s["months"] == 4 and s["peak_month"] == pd.Timestamp("2024-10-01") and s["peak_active"] == 3
+    assert s["mean_active"] == pytest.approx(7 / 3) and s["mean_new"] == pytest.approx(5 / 3)
+    assert math.isnan(cb.monthly_summary(m, "2025-01-01")["mean_active"])
+
+
+def test_segment_highlights_and_top_segment():
+    seg = cb.segmentation(CUSTOMERS, ORDERS, S, E, ["region", "gender"])
+    h = cb.segment_highlights(seg)
+    # region: east a, b, d (revenue 50 + 0 + 400 = 450 of 770); gender: female a, c, e
+    assert h["largest"][["dimension", "segment"]].values.tolist() == [["region", "east"], ["gender", "female"]]
+    assert "unknown" not in set(h["largest"]["segment"])
+    known = seg[seg["segment"] != "unknown"]
+    gaps = known["revenue_share"] - known["customer_share"]
+    assert h["over"]["revenue_share"] - h["over"]["customer_share"] == pytest.approx(gaps.max())
+    assert h["under"]["revenue_share"] - h["under"]["customer_share"] == pytest.approx(gaps.min())
+    top = cb.top_revenue_segment(cb.customer_types(CUSTOMERS, ORDERS, S, E))
+    assert top["segment"] == "enterprise" and top["revenue_share"] == pytest.approx(400 / 770)
+
+
+def test_window_sales_includes_returns():
+    # Q4: 50 + 30 + 200 + 100 + 400 + 20 + 80 - 30 = 850
+    assert cb.window_sales(ORDERS, S, E) == pytest.approx(850.0)
+    assert cb.window_sales(ORDERS, "2030-01-01", "2030-01-31") == 0.0

@@ -31,9 +31,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from crmkit.store.data import CRMData, as_timestamp, rows_between, window_bounds
+from crmkit.store.data import as_timestamp, rows_between, window_bounds
 from crmkit.estimate import MIN_N, Estimate, proportion
-from crmkit.store.sql import StoreTable, query
+from crmkit.indicators.frames import UNKNOWN, growth_rate, label, order_lines, previous_window
+from crmkit.sqltext import timestamp_literal as _ts
+from crmkit.store.sql import query
 
 __all__ = [
     "SEGMENT_DIMENSIONS",
@@ -48,6 +50,13 @@ __all__ = [
     "customer_types",
     "market_share",
     "period_windows",
+    "GROWTH_MEASURES",
+    "growth_table",
+    "returning_share",
+    "monthly_summary",
+    "top_revenue_segment",
+    "segment_highlights",
+    "window_sales",
 ]
 
 #: Customer attributes used for segmentation (``age_band`` is derived from ``birth_year``).
@@ -59,51 +68,6 @@ SEGMENT_DIMENSIONS: tuple[str, ...] = (
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("<25", 0, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200),
 )
-
-UNKNOWN = "unknown"
-
-
-# -- small helpers shared by the customer-side modules -------------------------
-
-
-def _ts(ts: pd.Timestamp) -> str:
-    """A SQL timestamp literal."""
-    return f"TIMESTAMP '{pd.Timestamp(ts):%Y-%m-%d %H:%M:%S}'"
-
-
-def _orders_frame(orders):
-    """Minimal, typed order columns for SQL: customer_id, order_date, amount, is_return, channel.
-
-    A :class:`crmkit.store.sql.StoreTable` stays in the store: the same columns are
-    expressed in SQL, so the aggregation runs where the rows are.
-    """
-    if isinstance(orders, StoreTable):
-        return orders.project({"customer_id": "CAST(customer_id AS VARCHAR)", "order_date": "CAST(order_date AS TIMESTAMP)",
-                               "amount": "CAST(amount AS DOUBLE)", "is_return": "coalesce(is_return, false)",
-                               "channel": "CAST(channel AS VARCHAR)"})
-    o = orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "channel") if c in orders]]
-    ret = o["is_return"].astype("boolean").fillna(False).astype(bool) if "is_return" in o else False
-    return pd.DataFrame({
-        "customer_id": o["customer_id"].astype("str"),
-        "order_date": pd.to_datetime(o["order_date"]).astype("datetime64[us]"),
-        "amount": (pd.to_numeric(o["amount"], errors="coerce").astype("float64") if "amount" in o
-                   else pd.Series(np.nan, index=o.index, dtype="float64")),
-        "is_return": pd.Series(ret, index=o.index, dtype=bool),
-        "channel": o["channel"].astype("str") if "channel" in o else pd.Series(None, index=o.index, dtype="str"),
-    })
-
-
-def _label(series: pd.Series) -> pd.Series:
-    """Category labels as strings with missing values shown as ``unknown``."""
-    s = series.astype("str")
-    return s.where(series.notna() & (s.str.strip() != ""), UNKNOWN)
-
-
-def _growth(current: float, previous: float) -> float:
-    """current / previous − 1, NaN when the previous value is 0 or missing."""
-    if previous is None or math.isnan(previous) or previous <= 0:
-        return float("nan")
-    return current / previous - 1
 
 
 # -- activity -------------------------------------------------------------------
@@ -141,7 +105,7 @@ def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     [['a', 1, False, True], ['b', 1, True, False]]
     """
     lo, hi = window_bounds(start, end)
-    o = _orders_frame(orders)
+    o = order_lines(orders)
     act = query(_ACTIVITY_SQL.format(lo=_ts(lo), hi=_ts(hi)), o=o)
     rev = query(
         f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
@@ -162,7 +126,7 @@ def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
 def customer_counts(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -> dict[str, int]:
     """Total, active, new and returning customers and sign-ups in a window.
 
-    Formulas (INDICATORS.md / DESIGN §4, customer base): ``total`` = customers
+    Formulas (docs/indicators.md, customer base): ``total`` = customers
     with ``signup_date`` ≤ end; ``active`` = customers with ≥ 1 non-return
     order in the window; ``new`` = active customers whose first order ever is
     in the window; ``returning`` = active − new; ``signups`` = customers whose
@@ -189,12 +153,6 @@ def customer_counts(customers: pd.DataFrame, orders: pd.DataFrame, start, end) -
     }
 
 
-def _previous(start, end, kind: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    if kind not in ("period", "year"):
-        raise ValueError(f"kind must be 'period' or 'year', not {kind!r}")
-    return CRMData("", start, end, tables={}).previous_window(kind)
-
-
 def period_windows(start, end, periods: int = 4) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """The window and the *periods* − 1 equal-length windows before it, oldest first.
 
@@ -206,7 +164,7 @@ def period_windows(start, end, periods: int = 4) -> list[tuple[pd.Timestamp, pd.
     lo, hi = window_bounds(start, end)
     out = [(lo, hi - pd.Timedelta(days=1))]
     for _ in range(int(periods) - 1):
-        out.append(_previous(*out[-1], "period"))
+        out.append(previous_window(*out[-1], "period"))
     return out[::-1]
 
 
@@ -232,11 +190,11 @@ def customer_growth(customers: pd.DataFrame, orders: pd.DataFrame, start, end, k
     >>> float(g.loc["active", "growth"]), float(g.loc["total", "growth"])
     (1.0, 1.0)
     """
-    ps, pe = _previous(start, end, kind)
+    ps, pe = previous_window(start, end, kind)
     cur = customer_counts(customers, orders, start, end)
     prev = customer_counts(customers, orders, ps, pe)
     rows = [
-        {"metric": k, "current": float(cur[k]), "previous": float(prev[k]), "growth": _growth(cur[k], prev[k])}
+        {"metric": k, "current": float(cur[k]), "previous": float(prev[k]), "growth": growth_rate(cur[k], prev[k])}
         for k in ("total", "active", "new", "returning", "signups")
     ]
     out = pd.DataFrame(rows)
@@ -274,7 +232,7 @@ def monthly_customers(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     [[1, 1, 0], [2, 1, 1]]
     """
     lo, hi = window_bounds(start, end)
-    out = query(_MONTHLY_SQL.format(lo=_ts(lo), hi=_ts(hi)), orders=_orders_frame(orders))
+    out = query(_MONTHLY_SQL.format(lo=_ts(lo), hi=_ts(hi)), orders=order_lines(orders))
     for c in ("active", "new", "returning"):
         out[c] = out[c].astype("int64")
     out["month"] = pd.to_datetime(out["month"])
@@ -306,7 +264,7 @@ def _segment_values(customers: pd.DataFrame, by: str, end) -> pd.Series:
         return age_band(col, end)
     if by not in customers:
         return pd.Series(UNKNOWN, index=customers.index, dtype="str")
-    return _label(customers[by])
+    return label(customers[by])
 
 
 def segment_table(customers: pd.DataFrame, orders: pd.DataFrame, start, end, by: str,
@@ -435,3 +393,120 @@ def market_share(value: float, market_size: float, *, basis: str = "revenue", n:
     if basis == "customers":
         return proportion(int(round(value)), int(round(market_size)), min_n=min_n)
     return Estimate(share, n=int(n), min_n=min_n)
+
+
+# -- readings of the customer-base tables -----------------------------------------------
+GROWTH_MEASURES: tuple[str, ...] = ("total", "active", "new", "returning", "signups")
+
+
+def growth_table(previous: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+    """The two :func:`customer_growth` frames side by side.
+
+    Parameters
+    ----------
+    previous, last_year : DataFrame
+        :func:`customer_growth` with ``kind="period"`` and ``kind="year"``
+        (indexed by ``metric`` or not).
+
+    Returns
+    -------
+    DataFrame
+        ``metric, current, previous, growth, last_year, yoy`` for the
+        measures of :data:`GROWTH_MEASURES`; ``attrs`` keep the bounds of both
+        comparison windows (``previous_start, previous_end, year_start, year_end``).
+    """
+    p = previous.set_index("metric") if "metric" in previous else previous
+    y = last_year.set_index("metric") if "metric" in last_year else last_year
+    out = pd.DataFrame({"metric": list(GROWTH_MEASURES),
+                        "current": p.loc[list(GROWTH_MEASURES), "current"].to_numpy(),
+                        "previous": p.loc[list(GROWTH_MEASURES), "previous"].to_numpy(),
+                        "growth": p.loc[list(GROWTH_MEASURES), "growth"].to_numpy(),
+                        "last_year": y.loc[list(GROWTH_MEASURES), "previous"].to_numpy(),
+                        "yoy": y.loc[list(GROWTH_MEASURES), "growth"].to_numpy()})
+    out.attrs.update(previous_start=previous.attrs.get("previous_start"), previous_end=previous.attrs.get("previous_end"),
+                     year_start=last_year.attrs.get("previous_start"), year_end=last_year.attrs.get("previous_end"))
+    return out
+
+
+def returning_share(counts: dict[str, int]) -> float:
+    """Returning buyers / active customers of :func:`customer_counts` (NaN without active customers).
+
+    Examples
+    --------
+    >>> returning_share({"active": 4, "returning": 3})
+    0.75
+    """
+    return counts["returning"] / counts["active"] if counts["active"] else float("nan")
+
+
+def monthly_summary(monthly: pd.DataFrame, start) -> dict:
+    """Busiest month and the monthly means inside the window, from :func:`monthly_customers`.
+
+    Returns
+    -------
+    dict
+        ``months`` (months shown), ``peak_month`` and ``peak_active`` (the
+        month with most active customers, the first one on ties),
+        ``mean_active`` and ``mean_new`` (means over the months from *start*
+        on; NaN when there are none).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"month": pd.to_datetime(["2025-09-01", "2025-10-01", "2025-11-01"]),
+    ...                   "active": [9, 4, 6], "new": [1, 2, 3]})
+    >>> s = monthly_summary(m, "2025-10-01")
+    >>> s["peak_month"].month, s["peak_active"], s["mean_active"], s["mean_new"]
+    (9, 9, 5.0, 2.5)
+    """
+    peak = monthly.loc[monthly["active"].idxmax()]
+    inside = monthly[monthly["month"] >= pd.Timestamp(start)]
+    return {"months": int(len(monthly)), "peak_month": pd.Timestamp(peak["month"]), "peak_active": int(peak["active"]),
+            "mean_active": float(inside["active"].mean()), "mean_new": float(inside["new"].mean())}
+
+
+def top_revenue_segment(table: pd.DataFrame) -> pd.Series:
+    """The segment of a :func:`segment_table` with the largest share of revenue (the first listed on ties)."""
+    return table.sort_values("revenue_share", ascending=False).iloc[0]
+
+
+def segment_highlights(segments: pd.DataFrame) -> dict:
+    """Largest segment of every attribute and the segments most over- and under-represented in revenue.
+
+    Formula: ``gap`` = revenue share − customer share of each known segment
+    (``unknown`` left out) of :func:`segmentation`; ``over`` has the largest
+    gap, ``under`` the smallest.
+
+    Returns
+    -------
+    dict
+        ``largest`` (DataFrame: one row per attribute, attributes ordered by
+        the size of their largest segment), ``over`` and ``under`` (rows).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"dimension": ["region"] * 3, "segment": ["east", "west", "unknown"],
+    ...                   "customers": [6, 3, 1], "customer_share": [0.6, 0.3, 0.1], "revenue_share": [0.5, 0.3, 0.2]})
+    >>> h = segment_highlights(s)
+    >>> h["largest"]["segment"].tolist(), h["over"]["segment"], h["under"]["segment"]
+    (['east'], 'west', 'east')
+    """
+    known = segments[segments["segment"] != UNKNOWN].copy()
+    known["gap"] = known["revenue_share"] - known["customer_share"]
+    return {"largest": known.sort_values("customers", ascending=False).groupby("dimension").head(1),
+            "over": known.loc[known["gap"].idxmax()], "under": known.loc[known["gap"].idxmin()]}
+
+
+def window_sales(orders, start, end) -> float:
+    """Σ amount of every order in ``[start, end]``, returns included (SQL; a store table stays in the store).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "b", "a"], "amount": [10.0, -4.0, 7.0], "is_return": [False, True, False],
+    ...                   "order_date": pd.to_datetime(["2025-01-05", "2025-01-09", "2025-02-01"])})
+    >>> window_sales(o, "2025-01-01", "2025-01-31")
+    6.0
+    """
+    lo, hi = window_bounds(start, end)
+    got = query(f"SELECT coalesce(SUM(amount), 0) AS s FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}",
+                o=order_lines(orders))
+    return float(got["s"].iloc[0])
