@@ -148,3 +148,45 @@ def test_complaint_reasons():
     r = service.complaint_reasons(t, S, E).set_index("reason")
     assert r["complaints"].to_dict() == {"late": 2, "rude": 1}
     assert r.loc["late", "share"] == pytest.approx(2 / 3)
+
+
+# -- figures of the service report ---------------------------------------------------------------------
+
+
+def test_late_share_and_median_by_by_hand():
+    f = pd.DataFrame({"channel": ["a", "a", "b", "b"], "resolution_hours": [1.0, 30.0, 5.0, None]})
+    assert service.late_share(f, 24) == pytest.approx(1 / 3)
+    assert math.isnan(service.late_share(f.iloc[3:], 24))
+    assert service.median_by(f, "channel").to_dict() == {"b": 5.0, "a": 15.5}
+
+
+def test_headline_matches_the_single_figures():
+    t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "channel": ["phone"] * 3,
+                      "opened_at": pd.to_datetime(["2025-01-01 08:00", "2025-01-02 08:00", "2025-01-31 20:00"]),
+                      "first_response_at": pd.to_datetime(["2025-01-01 09:00", "2025-01-02 10:00", None]),
+                      "resolved_at": pd.to_datetime(["2025-01-01 12:00", None, None])})
+    h = service.headline(t, "2025-01-01", "2025-01-31", sla_hours=24)
+    assert h["tickets"] == 3 and h["backlog"] == 2 and h["undecided"] == 1
+    assert h["sla"].value == 0.5 and h["first_response_median"].value == 1.5 and h["resolution_median"].value == 4.0
+
+
+def test_complaint_overview_rates_use_ordering_customers_and_orders():
+    t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "channel": ["web"] * 3,
+                      "opened_at": pd.to_datetime(["2025-01-05"] * 3), "is_complaint": [True, True, False],
+                      "complaint_reason": ["late", None, None],
+                      "resolved_at": pd.to_datetime(["2025-01-06", None, "2025-01-06"])})
+    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3", "o4"], "customer_id": ["c1", "c1", "c2", "c2"],
+                           "order_date": pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05"]),
+                           "amount": [10.0, 20.0, 30.0, 40.0]})
+    c = service.complaint_overview(t, orders, "2025-01-01", "2025-01-31")
+    assert c["complaints"] == 2
+    assert c["per_1000_customers"].value == 1000.0 and c["per_1000_orders"].value == 500.0
+    assert c["resolution_rate"].value == 0.5
+    assert c["reasons"].set_index("reason")["complaints"].to_dict() == {"late": 1, "unknown": 1}
+
+
+def test_recent_trend_covers_the_last_months_only():
+    t = pd.DataFrame({"ticket_id": ["1", "2", "3"], "channel": ["web"] * 3,
+                      "opened_at": pd.to_datetime(["2024-12-31", "2025-01-01", "2025-12-31"])})
+    trend = service.recent_trend(t, "2025-12-31", months=12)
+    assert trend["month"].dt.strftime("%Y-%m").tolist() == ["2025-01", "2025-12"]

@@ -1,6 +1,6 @@
 """Service quality (服务质量): response and resolution times, SLA, FCR, complaints.
 
-Indicator definitions follow INDICATORS.md, section "Service quality".  Every
+Indicator definitions follow docs/indicators.md, section "Service quality".  Every
 function takes the canonical ``tickets`` frame and a window ``[start, end]``
 (``end`` inclusive, in days); tickets belong to the window by ``opened_at``.
 
@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from crmkit.estimate import MIN_N, Z95, Estimate, proportion
-from crmkit.indicators.value import _flag, _with_columns
+from crmkit.indicators.frames import flag, with_columns
 from crmkit.store.data import window_bounds, rows_between
 
 __all__ = [
@@ -40,6 +40,11 @@ __all__ = [
     "service_by",
     "monthly_trend",
     "rate_per_1000",
+    "headline",
+    "late_share",
+    "median_by",
+    "complaint_overview",
+    "recent_trend",
 ]
 
 _OPTIONAL = {
@@ -62,7 +67,7 @@ def ticket_frame(tickets: pd.DataFrame, start, end, *, sla_hours: float = 24.0, 
     if sla_on not in ("resolution", "first_response"):
         raise ValueError("sla_on must be 'resolution' or 'first_response'")
     _, hi = window_bounds(start, end)
-    t = _with_columns(rows_between(tickets, "opened_at", start, end), _OPTIONAL).copy()
+    t = with_columns(rows_between(tickets, "opened_at", start, end), _OPTIONAL).copy()
     hours = pd.Timedelta(hours=1)
     t["first_response_hours"] = (t["first_response_at"] - t["opened_at"]) / hours
     t["resolution_hours"] = (t["resolved_at"] - t["opened_at"]) / hours
@@ -124,7 +129,7 @@ def resolution_time(tickets: pd.DataFrame, start, end, q: float = 0.5, *, compla
     """
     t = ticket_frame(tickets, start, end)
     if complaints_only:
-        t = t[_flag(t["is_complaint"])]
+        t = t[flag(t["is_complaint"])]
     return quantile_estimate(t["resolution_hours"], q, min_n=min_n)
 
 
@@ -132,7 +137,7 @@ def sla_attainment(tickets: pd.DataFrame, start, end, sla_hours: float = 24.0, *
                    min_n: int = MIN_N) -> Estimate:
     """Share of tickets resolved (or first answered) within *sla_hours*.
 
-    Formula (INDICATORS.md): SLA attainment = tickets within target / tickets
+    Formula (docs/indicators.md): SLA attainment = tickets within target / tickets
     whose outcome is known at the end of the window, where
 
     * a ticket with the event (``resolved_at`` / ``first_response_at``) meets
@@ -187,7 +192,7 @@ def backlog(tickets: pd.DataFrame, end, *, since=None) -> int:
     2
     """
     _, hi = window_bounds(end, end)
-    t = _with_columns(tickets, {"resolved_at": "datetime64[ns]"})
+    t = with_columns(tickets, {"resolved_at": "datetime64[ns]"})
     mask = t["opened_at"] < hi
     if since is not None:
         mask &= t["opened_at"] >= window_bounds(since, since)[0]
@@ -216,7 +221,7 @@ def rate_per_1000(events: int, exposure: int, *, min_n: int = MIN_N) -> Estimate
 def complaint_rate(tickets: pd.DataFrame, start, end, exposure: int, *, min_n: int = MIN_N) -> Estimate:
     """Complaints per 1,000 customers or per 1,000 orders (↓).
 
-    Formula (INDICATORS.md): 1000 × complaints opened in the window /
+    Formula (docs/indicators.md): 1000 × complaints opened in the window /
     *exposure*, where *exposure* is the number of active customers (or of
     orders) in the window.  Exact Poisson 95 % interval; ``n`` = exposure.
 
@@ -227,7 +232,7 @@ def complaint_rate(tickets: pd.DataFrame, start, end, exposure: int, *, min_n: i
     4.0
     """
     t = ticket_frame(tickets, start, end)
-    return rate_per_1000(int(_flag(t["is_complaint"]).sum()), exposure, min_n=min_n)
+    return rate_per_1000(int(flag(t["is_complaint"]).sum()), exposure, min_n=min_n)
 
 
 def complaint_summary(tickets: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate | int]:
@@ -238,7 +243,7 @@ def complaint_summary(tickets: pd.DataFrame, start, end, *, min_n: int = MIN_N) 
     complaints opened in it (Wilson interval).
     """
     t = ticket_frame(tickets, start, end)
-    c = t[_flag(t["is_complaint"])]
+    c = t[flag(t["is_complaint"])]
     return {
         "complaints": int(len(c)),
         "handling_hours": quantile_estimate(c["resolution_hours"], 0.5, min_n=min_n),
@@ -249,7 +254,7 @@ def complaint_summary(tickets: pd.DataFrame, start, end, *, min_n: int = MIN_N) 
 def complaint_reasons(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
     """Complaints opened in the window per ``complaint_reason`` (missing → ``"unknown"``), with shares."""
     t = ticket_frame(tickets, start, end)
-    c = t[_flag(t["is_complaint"])]
+    c = t[flag(t["is_complaint"])]
     reason = c["complaint_reason"].astype("str").where(c["complaint_reason"].notna(), "unknown")
     out = reason.value_counts().rename("complaints").rename_axis("reason").reset_index()
     out["share"] = out["complaints"] / out["complaints"].sum() if len(out) else np.nan
@@ -259,7 +264,7 @@ def complaint_reasons(tickets: pd.DataFrame, start, end) -> pd.DataFrame:
 def ticket_csat(tickets: pd.DataFrame, start, end, *, scale_max: float = 5.0, min_n: int = MIN_N) -> Estimate:
     """Ticket CSAT: share of rated tickets in the top two boxes (≥ scale_max − 1).
 
-    Formula as INDICATORS.md "CSAT" applied to ``tickets.satisfaction``; Wilson interval.
+    Formula as docs/indicators.md "CSAT" applied to ``tickets.satisfaction``; Wilson interval.
 
     Examples
     --------
@@ -277,7 +282,7 @@ def _summarise(t: pd.DataFrame, scale_max: float) -> dict:
     fcr = t["first_contact_resolution"].dropna()
     reo = t.loc[t["resolved_at"].notna(), "reopened"].dropna()
     sat = t["satisfaction"].dropna()
-    comp = _flag(t["is_complaint"])
+    comp = flag(t["is_complaint"])
     nan = float("nan")
     return {
         "tickets": int(len(t)),
@@ -339,3 +344,88 @@ def monthly_trend(tickets: pd.DataFrame, start, end, *, sla_hours: float = 24.0,
     rows = [{"month": m, **_summarise(g, scale_max)} for m, g in t.groupby("month", sort=True)]
     return pd.DataFrame(rows, columns=["month"] + list(_summarise(t.iloc[:0], scale_max)))
 
+
+
+# -- figures of the service report -------------------------------------------------------------------
+
+
+def headline(tickets: pd.DataFrame, start, end, *, sla_hours: float = 24.0, min_n: int = MIN_N) -> dict:
+    """The headline service figures of the window in one dictionary.
+
+    Keys: ``tickets`` (opened in the window), ``first_response_median``,
+    ``first_response_p90``, ``resolution_median``, ``resolution_p90``
+    (:func:`first_response_time`, :func:`resolution_time`), ``sla``
+    (:func:`sla_attainment`), ``undecided`` (tickets whose SLA outcome is not
+    known yet: tickets − ``sla.n``), ``fcr``, ``reopen``, ``backlog`` and
+    ``csat`` (:func:`fcr_rate`, :func:`reopen_rate`, :func:`backlog`,
+    :func:`ticket_csat`).
+    """
+    n = int(len(ticket_frame(tickets, start, end, sla_hours=sla_hours)))
+    sla = sla_attainment(tickets, start, end, sla_hours, min_n=min_n)
+    return {
+        "tickets": n,
+        "first_response_median": first_response_time(tickets, start, end, 0.5, min_n=min_n),
+        "first_response_p90": first_response_time(tickets, start, end, 0.9, min_n=min_n),
+        "resolution_median": resolution_time(tickets, start, end, 0.5, min_n=min_n),
+        "resolution_p90": resolution_time(tickets, start, end, 0.9, min_n=min_n),
+        "sla": sla,
+        "undecided": n - sla.n,
+        "fcr": fcr_rate(tickets, start, end, min_n=min_n),
+        "reopen": reopen_rate(tickets, start, end, min_n=min_n),
+        "backlog": backlog(tickets, end),
+        "csat": ticket_csat(tickets, start, end, min_n=min_n),
+    }
+
+
+def late_share(frame: pd.DataFrame, sla_hours: float) -> float:
+    """Share of resolved tickets whose resolution took longer than *sla_hours*.
+
+    Formula: #(resolution_hours > sla_hours) / #(resolution_hours known), over a
+    :func:`ticket_frame`; NaN when no ticket is resolved.
+
+    Examples
+    --------
+    >>> late_share(pd.DataFrame({"resolution_hours": [2.0, 30.0, None, 50.0]}), 24)
+    0.6666666666666666
+    """
+    hours = frame["resolution_hours"].dropna()
+    return float((hours > sla_hours).mean()) if len(hours) else float("nan")
+
+
+def median_by(frame: pd.DataFrame, by: str, column: str = "resolution_hours") -> pd.Series:
+    """Median of *column* per value of *by*, ascending (groups without a value left out).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"channel": ["a", "a", "b"], "resolution_hours": [1.0, 3.0, 0.5]})
+    >>> median_by(f, "channel").to_dict()
+    {'b': 0.5, 'a': 2.0}
+    """
+    return frame.dropna(subset=[column]).groupby(by)[column].median().sort_values()
+
+
+def complaint_overview(tickets: pd.DataFrame, orders, start, end, *, min_n: int = MIN_N) -> dict:
+    """Complaint figures of the window: counts, rates per 1,000 customers and orders, handling, reasons.
+
+    Keys: ``complaints``, ``handling_hours``, ``resolution_rate``
+    (:func:`complaint_summary`), ``per_1000_customers`` and
+    ``per_1000_orders`` (:func:`complaint_rate` with the window's ordering
+    customers and orders as exposure, from
+    :func:`crmkit.indicators.value.revenue_summary`) and ``reasons``
+    (:func:`complaint_reasons`).
+    """
+    from crmkit.indicators.value import revenue_summary
+
+    base = revenue_summary(orders, start, end).iloc[0]
+    return {
+        **complaint_summary(tickets, start, end, min_n=min_n),
+        "per_1000_customers": complaint_rate(tickets, start, end, int(base["customers"]), min_n=min_n),
+        "per_1000_orders": complaint_rate(tickets, start, end, int(base["orders"]), min_n=min_n),
+        "reasons": complaint_reasons(tickets, start, end),
+    }
+
+
+def recent_trend(tickets: pd.DataFrame, end, *, months: int = 12, sla_hours: float = 24.0) -> pd.DataFrame:
+    """:func:`monthly_trend` over the *months* calendar months ending on *end* (inclusive)."""
+    end = pd.Timestamp(end)
+    return monthly_trend(tickets, end - pd.DateOffset(months=months) + pd.Timedelta(days=1), end, sla_hours=sla_hours)
