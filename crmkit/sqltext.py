@@ -12,7 +12,7 @@ Examples
 >>> literal("O'Brien")
 "'O''Brien'"
 >>> literal(pd.Timestamp("2025-10-01"))
-"TIMESTAMP '2025-10-01 00:00:00.000000'"
+"TIMESTAMP '2025-10-01 00:00:00'"
 """
 
 from __future__ import annotations
@@ -30,8 +30,15 @@ def ident(name: Any) -> str:
 
 
 def timestamp_literal(value: Any) -> str:
-    """``TIMESTAMP '…'`` for anything :class:`pandas.Timestamp` accepts, to the microsecond."""
-    return f"TIMESTAMP '{pd.Timestamp(value).strftime('%Y-%m-%d %H:%M:%S.%f')}'"
+    """``TIMESTAMP '…'`` for anything :class:`pandas.Timestamp` accepts, to the microsecond (whole seconds without a fraction).
+
+    Examples
+    --------
+    >>> timestamp_literal("2025-12-31 23:59:59.999999")
+    "TIMESTAMP '2025-12-31 23:59:59.999999'"
+    """
+    ts = pd.Timestamp(value)
+    return f"TIMESTAMP '{ts.strftime('%Y-%m-%d %H:%M:%S.%f' if ts.microsecond else '%Y-%m-%d %H:%M:%S')}'"
 
 
 def literal(value: Any) -> str:

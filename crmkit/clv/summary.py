@@ -78,9 +78,9 @@ def query_columns(sql: str, table: pd.DataFrame, params: dict | None = None) -> 
     """Run ``sql`` against ``table`` (registered as ``t``) on a shared in-memory DuckDB; columns as arrays."""
     global _DB
     if _DB is None:
-        from crmkit.store.sql import _connect
+        from crmkit.store.sql import connect
 
-        _DB = _connect()  # bounded memory, spills to the temporary folder
+        _DB = connect()  # bounded memory, spills to the temporary folder
     cur = _DB.cursor()  # one cursor per call: safe across threads, shares the warm database
     try:
         cur.register("t", table)

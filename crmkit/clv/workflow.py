@@ -22,7 +22,8 @@ call (INDICATORS.md, "Customer value", predictive CLV):
 
 Returns and value basis
 -----------------------
-Returns (``is_return`` true, negative ``amount``) are not purchases: they are
+Returns (``is_return`` true or a negative ``amount``, the rule of
+:func:`crmkit.indicators.frames.order_lines`) are not purchases: they are
 excluded from the purchase counts and from the spend the Gamma-Gamma model is
 fitted on (which needs positive values). They are *netted* afterwards with one
 base-wide factor applied to the expected spend::
@@ -48,7 +49,10 @@ import pandas as pd
 
 from crmkit.errors import CRMKitError, ModelError
 from crmkit.estimate import Estimate
+from crmkit.indicators.frames import order_lines
 from crmkit.indicators.value import tier_summary, top_share, value_tiers
+from crmkit.sqltext import timestamp_literal
+from crmkit.store.sql import query, query_lean
 from crmkit.clv.beta_geo import BetaGeoFitter
 from crmkit.clv.diagnostics import calibration_holdout_table, holdout_predictions, tracking_transactions
 from crmkit.clv.gamma_gamma import CORRELATION_THRESHOLD, GammaGammaFitter, SpendFrequencyCorrelationWarning
@@ -296,53 +300,26 @@ def _period_end_before(ts: pd.Timestamp, freq: str) -> pd.Timestamp:
     return p.end_time
 
 
-def _prepare(orders: pd.DataFrame, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Purchases (non-return rows up to *end*), all rows up to *end*, and the value basis."""
-    o = orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "gross_margin") if c in orders]].copy()
-    o = o[o["customer_id"].notna() & o["order_date"].notna()]
-    o["order_date"] = pd.to_datetime(o["order_date"])
-    o = o[o["order_date"] <= end]
-    o["amount"] = pd.to_numeric(o["amount"], errors="coerce").astype("float64")
-    ret = (o["is_return"].astype("boolean").fillna(False).astype(bool) if "is_return" in o
-           else pd.Series(False, index=o.index)) | (o["amount"] < 0)
-    purchases = o.loc[~ret, ["customer_id", "order_date", "amount"]].copy()
-    purchases["amount"] = purchases["amount"].fillna(0.0)
-    gross = float(purchases["amount"].sum())
-    returned = 0.0 - float(o.loc[ret, "amount"].fillna(0.0).sum())
-    gm = pd.to_numeric(o["gross_margin"], errors="coerce") if "gross_margin" in o else pd.Series(np.nan, index=o.index)
-    if margin_rate is not None:
-        value = gm.fillna(o["amount"].fillna(0.0) * float(margin_rate))
-        basis, factor = "margin", float(value.sum()) / gross if gross > 0 else float("nan")
-    elif gm.notna().any():
-        known = gm.notna()
-        g_known = float(o.loc[known & ~ret, "amount"].sum())
-        basis, factor = "margin", float(gm[known].sum()) / g_known if g_known > 0 else float("nan")
-    else:
-        basis, factor = "net revenue", (gross - returned) / gross if gross > 0 else float("nan")
-    info = {"value_basis": basis, "value_factor": factor, "return_rate": returned / gross if gross > 0 else float("nan"),
-            "orders": int(len(o)), "purchases": int(len(purchases)), "returns": int(ret.sum())}
-    return purchases, o, info
+def _prepare(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, dict]:
+    """Purchases up to *end* (three columns) and the value basis, from a frame or from the store.
 
-
-def _prepare_in_store(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, dict]:
-    """:func:`_prepare` for orders in the store (:class:`crmkit.store.sql.StoreTable`), same definitions in SQL."""
-    from crmkit.store.sql import query, query_lean
-
+    Orders are read as :func:`crmkit.indicators.frames.order_lines` (the
+    common return rule and margin basis); the totals are one SQL statement
+    and only the purchases' three columns come into memory.
+    """
+    lines = order_lines(orders, margin_rate=margin_rate)
     rows = f"""
-        SELECT customer_id, order_date, CAST(amount AS DOUBLE) AS amount, CAST(gross_margin AS DOUBLE) AS gm,
-               coalesce(is_return, false) OR coalesce(amount < 0, false) AS ret
-        FROM t WHERE customer_id IS NOT NULL AND order_date IS NOT NULL
-          AND order_date <= TIMESTAMP '{end:%Y-%m-%d %H:%M:%S.%f}'"""
-    rate = "NULL" if margin_rate is None else repr(float(margin_rate))
+        SELECT customer_id, order_date, amount, gross_margin AS gm, margin AS value, is_return AS ret
+        FROM t WHERE customer_id IS NOT NULL AND order_date IS NOT NULL AND order_date <= {timestamp_literal(end)}"""
     tot = query(f"""
         WITH o AS ({rows})
         SELECT count(*) AS orders, count(*) FILTER (WHERE ret) AS returns, count(*) FILTER (WHERE NOT ret) AS purchases,
                coalesce(sum(coalesce(amount, 0)) FILTER (WHERE NOT ret), 0) AS gross,
                coalesce(sum(coalesce(amount, 0)) FILTER (WHERE ret), 0) AS returned,
-               coalesce(sum(coalesce(gm, coalesce(amount, 0) * {rate})), 0) AS value,
+               coalesce(sum(value), 0) AS value,
                count(gm) AS gm_known, coalesce(sum(gm), 0) AS gm_sum,
                coalesce(sum(amount) FILTER (WHERE gm IS NOT NULL AND NOT ret), 0) AS g_known
-        FROM o""", t=orders).iloc[0]
+        FROM o""", t=lines).iloc[0]
     gross, returned = float(tot["gross"]), -float(tot["returned"])
     if margin_rate is not None:
         basis, factor = "margin", float(tot["value"]) / gross if gross > 0 else float("nan")
@@ -353,8 +330,8 @@ def _prepare_in_store(orders: Any, end: pd.Timestamp, margin_rate: float | None)
         basis, factor = "net revenue", (gross - returned) / gross if gross > 0 else float("nan")
     info = {"value_basis": basis, "value_factor": factor, "return_rate": returned / gross if gross > 0 else float("nan"),
             "orders": int(tot["orders"]), "purchases": int(tot["purchases"]), "returns": int(tot["returns"])}
-    purchases = query_lean(f"SELECT CAST(customer_id AS VARCHAR) AS customer_id, order_date, coalesce(amount, 0) AS amount "
-                           f"FROM ({rows}) WHERE NOT ret", t=orders)
+    purchases = query_lean(f"SELECT customer_id, order_date, coalesce(amount, 0) AS amount FROM ({rows}) WHERE NOT ret",
+                           t=lines)
     purchases["order_date"] = purchases["order_date"].astype("datetime64[ns]")
     return purchases, info
 
@@ -546,10 +523,7 @@ def predictive_clv(
     obs_end = _end_of_day(end)
     res = PredictiveCLV(status="insufficient_data", horizon_months=int(horizon_months),
                         discount_rate=float(discount_rate), freq=freq, observation_end=obs_end)
-    if isinstance(orders, pd.DataFrame):
-        purchases, _, info = _prepare(orders, obs_end, margin_rate)
-    else:  # a table in the store: totals in SQL, only the purchases (three columns) come into memory
-        purchases, info = _prepare_in_store(orders, obs_end, margin_rate)
+    purchases, info = _prepare(orders, obs_end, margin_rate)
     res.value_basis, res.value_factor, res.return_rate = info["value_basis"], info["value_factor"], info["return_rate"]
     sizes = {k: info[k] for k in ("orders", "purchases", "returns")}
     res.sizes = sizes

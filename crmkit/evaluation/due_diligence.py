@@ -504,7 +504,7 @@ def complaint_escalation(data: Any) -> dict[str, float] | None:
         tickets were supplied.
     """
     from crmkit.indicators import risk
-    from crmkit.indicators.value import _flag
+    from crmkit.indicators.frames import flag
 
     if not data.has("tickets"):
         return None
@@ -512,8 +512,8 @@ def complaint_escalation(data: Any) -> dict[str, float] | None:
 
     def complaints(lo: Any, hi: Any) -> int:
         w = data.window("tickets", lo, hi)
-        flag = _flag(w["is_complaint"]) if "is_complaint" in w.columns else pd.Series(False, index=w.index)
-        return int(flag.sum())
+        is_complaint = flag(w["is_complaint"]) if "is_complaint" in w.columns else pd.Series(False, index=w.index)
+        return int(is_complaint.sum())
 
     cur_o, prev_o = data.window("orders", data.start, data.end), data.window("orders", p_start, p_end)
     return risk.complaint_escalation(complaints(data.start, data.end), int(cur_o["customer_id"].nunique()),

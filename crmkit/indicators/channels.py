@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.indicators import service
-from crmkit.indicators.value import _with_columns
+from crmkit.indicators.frames import with_columns
 from crmkit.store.data import rows_between
 
 __all__ = ["contact_volume", "channel_table", "mix_trend", "channel_by_segment", "order_channel_mix"]
@@ -27,11 +27,11 @@ def _contacts(tickets: pd.DataFrame | None, interactions: pd.DataFrame | None, s
     """Contacts in the window: ``channel, occurred_at, customer_id, source`` (ticket | interaction)."""
     parts = []
     if tickets is not None and len(tickets):
-        t = _with_columns(rows_between(tickets, "opened_at", start, end), {"customer_id": "str"})
+        t = with_columns(rows_between(tickets, "opened_at", start, end), {"customer_id": "str"})
         parts.append(pd.DataFrame({"channel": _label(t["channel"]), "occurred_at": t["opened_at"],
                                    "customer_id": t["customer_id"], "source": "ticket"}))
     if interactions is not None and len(interactions):
-        i = _with_columns(rows_between(interactions, "occurred_at", start, end), {"customer_id": "str", "direction": "str"})
+        i = with_columns(rows_between(interactions, "occurred_at", start, end), {"customer_id": "str", "direction": "str"})
         i = i[i["direction"] == "inbound"]
         parts.append(pd.DataFrame({"channel": _label(i["channel"]), "occurred_at": i["occurred_at"],
                                    "customer_id": i["customer_id"], "source": "interaction"}))
@@ -164,7 +164,7 @@ def channel_by_segment(
 
 def order_channel_mix(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     """Sales channels: orders, revenue and revenue share per ``orders.channel`` in the window."""
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"channel": "str", "is_return": "boolean"})
+    o = with_columns(rows_between(orders, "order_date", start, end), {"channel": "str", "is_return": "boolean"})
     o = o.assign(channel=_label(o["channel"]))
     ret = o["is_return"].astype("boolean").fillna(False).astype(bool)
     g = o.groupby("channel").agg(revenue=("amount", "sum"), customers=("customer_id", "nunique"))

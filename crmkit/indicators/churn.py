@@ -27,7 +27,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from crmkit.indicators.customer_base import _label, _orders_frame, _ts, customer_activity
+from crmkit.indicators.customer_base import customer_activity
+from crmkit.indicators.frames import label, order_lines
+from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import window_bounds
 from crmkit.estimate import MIN_N, Z95, Estimate, proportion
 from crmkit.indicators.loyalty import inter_purchase_days
@@ -37,6 +39,7 @@ __all__ = [
     "inactivity_threshold",
     "churn_panel",
     "churn_rate",
+    "period_churn_rate",
     "churn_by",
     "churn_trend",
     "main_channel",
@@ -180,6 +183,31 @@ def churn_rate(panel: pd.DataFrame, *, min_n: int = MIN_N) -> Estimate:
     return proportion(int(r["churned"].sum()), len(r), min_n=min_n)
 
 
+def period_churn_rate(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
+                      churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                      min_n: int = MIN_N) -> Estimate:
+    """The company's churn rate in ``[start, end]``: :func:`churn_rate` of :func:`churn_panel`.
+
+    Customers churned during the window / customers at risk at its start
+    (explicit churn events when given, otherwise inferred from
+    ``inactivity_days`` without a purchase, by default
+    :func:`inactivity_threshold`); Wilson interval, n = customers at risk.
+    The churn report and the competitor comparison
+    (:func:`crmkit.indicators.market.company_benchmarks`) both use it, so the
+    company's churn beside a competitor's is the one the churn report shows.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": list("abc"), "signup_date": pd.to_datetime(["2024-01-01"] * 3)})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [1.0] * 4,
+    ...                   "order_date": pd.to_datetime(["2024-09-01", "2024-12-20", "2024-11-15", "2025-03-20"])})
+    >>> period_churn_rate(cu, o, "2025-01-01", "2025-03-31", inactivity_days=60).value
+    1.0
+    """
+    panel = churn_panel(customers, orders, start, end, churn_events=churn_events, inactivity_days=inactivity_days)
+    return churn_rate(panel, min_n=min_n)
+
+
 def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, periods: int = 4, *,
                 churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
                 min_n: int = MIN_N) -> pd.DataFrame:
@@ -210,7 +238,7 @@ def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, perio
 def main_channel(orders: pd.DataFrame, end) -> pd.Series:
     """Each customer's most frequent order channel up to *end* (ties: alphabetical), SQL."""
     _, hi = window_bounds(end, end)
-    o = _orders_frame(orders)
+    o = order_lines(orders)
     r = query(
         f"""SELECT customer_id, channel FROM (
               SELECT customer_id, channel, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY COUNT(*) DESC, channel) AS r
@@ -229,7 +257,7 @@ def _attach(panel: pd.DataFrame, customers: pd.DataFrame, by: str, orders: pd.Da
     if by == "channel":
         if orders is None:
             raise ValueError("by='channel' needs orders")
-        return _label(ids.map(main_channel(orders, at)))
+        return label(ids.map(main_channel(orders, at)))
     if by == "age_band":
         from crmkit.indicators.customer_base import age_band
 
@@ -238,7 +266,7 @@ def _attach(panel: pd.DataFrame, customers: pd.DataFrame, by: str, orders: pd.Da
     if by not in customers:
         return pd.Series("unknown", index=panel.index)
     col = customers.set_index(customers["customer_id"].astype("str"))[by]
-    return _label(ids.map(col))
+    return label(ids.map(col))
 
 
 def churn_by(panel: pd.DataFrame, customers: pd.DataFrame, by: str, *, orders: pd.DataFrame | None = None,
@@ -290,14 +318,14 @@ def churn_reasons(panel: pd.DataFrame, *, churn_events: pd.DataFrame | None = No
                                  day=pd.to_datetime(churn_events["churned_at"]).dt.normalize())
         m = ev.merge(churned[["customer_id", "churn_date"]], on="customer_id")
         m = m[m["day"] == m["churn_date"]].drop_duplicates("customer_id")
-        for r, k in _label(m["reason"]).value_counts().items():
+        for r, k in label(m["reason"]).value_counts().items():
             rows.append({"source": "stated", "reason": r, "customers": int(k), "share": k / n})
     if tickets is not None and len(tickets) and n and "complaint_reason" in tickets:
         t = tickets[tickets["is_complaint"].astype("boolean").fillna(False).astype(bool)] if "is_complaint" in tickets else tickets
         t = t.assign(customer_id=t["customer_id"].astype("str")).merge(churned[["customer_id", "churn_date"]], on="customer_id")
         t = t[(t["opened_at"] <= t["churn_date"] + pd.Timedelta(days=1))
               & (t["opened_at"] >= t["churn_date"] - pd.Timedelta(days=lookback_days))]
-        t = t.assign(reason=_label(t["complaint_reason"])).drop_duplicates(["customer_id", "reason"])
+        t = t.assign(reason=label(t["complaint_reason"])).drop_duplicates(["customer_id", "reason"])
         for r, k in t["reason"].value_counts().items():
             rows.append({"source": "complaint", "reason": r, "customers": int(k), "share": k / n})
     return pd.DataFrame(rows, columns=["source", "reason", "customers", "share"])
@@ -416,7 +444,7 @@ def _design(frame: pd.DataFrame, covariates: Sequence[str], min_level: int) -> t
         elif pd.api.types.is_numeric_dtype(col):
             parts.append(col.astype("float64").rename(c))
         else:
-            lab = _label(col)
+            lab = label(col)
             counts = lab.value_counts()
             small = counts[counts < min_level].index
             lab = lab.where(~lab.isin(small), "other")
@@ -435,7 +463,7 @@ def trailing_revenue(orders: pd.DataFrame, at, *, days: int = 365) -> pd.Series:
     _, hi = window_bounds(at, at)
     lo = hi - pd.Timedelta(days=days)
     r = query(f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
-              "GROUP BY customer_id ORDER BY customer_id", o=_orders_frame(orders))
+              "GROUP BY customer_id ORDER BY customer_id", o=order_lines(orders))
     return r.set_index("customer_id")["revenue"].astype("float64")
 
 
@@ -460,7 +488,7 @@ def churn_cost(panel: pd.DataFrame, orders: pd.DataFrame, *, days: int = 365) ->
         f"""SELECT SUM(o.amount) AS cost FROM o JOIN ch USING (customer_id)
             WHERE o.order_date < ch.churn_date + INTERVAL 1 DAY
               AND o.order_date >= ch.churn_date + INTERVAL 1 DAY - INTERVAL {int(days)} DAY""",
-        o=_orders_frame(orders), ch=ch,
+        o=order_lines(orders), ch=ch,
     )
     cost = float(r["cost"].iloc[0]) if r["cost"].notna().iloc[0] else 0.0
     return {"cost": cost, "customers": int(len(ch)), "mean": cost / len(ch)}
@@ -502,7 +530,7 @@ def churn_features(orders: pd.DataFrame, as_of, *, tickets: pd.DataFrame | None 
     """
     _, hi = window_bounds(as_of, as_of)
     y1 = hi - pd.Timedelta(days=365)
-    f = query(_FEATURES_SQL.format(asof=_ts(hi), y1=_ts(y1)), o=_orders_frame(orders))
+    f = query(_FEATURES_SQL.format(asof=_ts(hi), y1=_ts(y1)), o=order_lines(orders))
     f = f.set_index("customer_id")
 
     def count(df, col, days, mask=None):

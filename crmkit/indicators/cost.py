@@ -16,7 +16,8 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.store.sql import query
 from crmkit.contract.tables import COST_CATEGORIES
-from crmkit.indicators.value import _flag, _ratio, _with_columns, cac, new_customers
+from crmkit.indicators.frames import flag, ratio, with_columns
+from crmkit.indicators.value import cac, new_customers
 from crmkit.store.data import window_bounds, rows_between
 
 __all__ = [
@@ -71,8 +72,8 @@ def cost_by_category(costs: pd.DataFrame, start, end) -> pd.DataFrame:
 
 def active_customers(orders: pd.DataFrame, start, end) -> int:
     """Distinct customers with at least one non-return order in the window."""
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
-    return int(o.loc[~_flag(o["is_return"]), "customer_id"].nunique())
+    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    return int(o.loc[~flag(o["is_return"]), "customer_id"].nunique())
 
 
 def _sum(costs: pd.DataFrame, start, end, categories) -> float:
@@ -124,9 +125,9 @@ def default_inactivity_days(orders: pd.DataFrame, end, q: float = 0.9) -> float:
     of the same customer up to *end* (SQL ``LAG``).  NaN when nobody bought twice.
     """
     _, hi = window_bounds(end, end)
-    o = _with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
+    o = with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
     o = pd.DataFrame({"customer_id": o["customer_id"].astype("str"), "order_date": o["order_date"],
-                      "is_ret": _flag(o["is_return"])})
+                      "is_ret": flag(o["is_return"])})
     gaps = query(
         """
         SELECT order_date - LAG(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS gap
@@ -170,8 +171,8 @@ def churned_customers(
     if math.isnan(days):
         return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "churned_at": pd.Series(dtype="datetime64[ns]"),
                              "source": pd.Series(dtype="str")})
-    o = _with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
-    last = o.loc[~_flag(o["is_return"])].groupby(o["customer_id"].astype("str"))["order_date"].max()
+    o = with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
+    last = o.loc[~flag(o["is_return"])].groupby(o["customer_id"].astype("str"))["order_date"].max()
     churn_at = last.dt.normalize() + pd.Timedelta(days=days)
     sel = churn_at[(churn_at >= lo) & (churn_at < hi)]
     return pd.DataFrame({"customer_id": sel.index.to_numpy(), "churned_at": sel.to_numpy(), "source": "inferred"})
@@ -242,15 +243,15 @@ def retention_vs_acquisition(
         ``kind (retention | acquisition), cost, customers, cost_per_customer``.
     """
     lo, _ = window_bounds(start, end)
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
-    active = set(o.loc[~_flag(o["is_return"]), "customer_id"].astype("str"))
+    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    active = set(o.loc[~flag(o["is_return"]), "customer_id"].astype("str"))
     old = set(customers.loc[customers["signup_date"] < lo, "customer_id"].astype("str"))
     existing = len(active & old)
     ret_cost = _sum(costs, start, end, RETENTION_CATEGORIES)
     acq = cac(customers, costs, campaigns, start, end)
     n_new = len(new_customers(customers, start, end))
     rows = [
-        {"kind": "retention", "cost": ret_cost, "customers": existing, "cost_per_customer": _ratio(ret_cost, existing)},
+        {"kind": "retention", "cost": ret_cost, "customers": existing, "cost_per_customer": ratio(ret_cost, existing)},
         {"kind": "acquisition", "cost": acq.value * n_new if n_new else float("nan"), "customers": n_new,
          "cost_per_customer": acq.value},
     ]
@@ -271,10 +272,10 @@ def monthly_trend(costs: pd.DataFrame, orders: pd.DataFrame, start, end) -> pd.D
     c = c.assign(month=c["period_start"].dt.to_period("M").dt.to_timestamp(), category=c["category"].astype("str"))
     wide = c.pivot_table(index="month", columns="category", values="amount", aggfunc="sum", fill_value=0.0)
     wide.columns = [str(x) for x in wide.columns]
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
+    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
     o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp())
     rev = o.groupby("month")["amount"].sum()
-    act = o[~_flag(o["is_return"])].groupby("month")["customer_id"].nunique()
+    act = o[~flag(o["is_return"])].groupby("month")["customer_id"].nunique()
     months = wide.index.union(rev.index)
     out = wide.reindex(months, fill_value=0.0)
     cats = list(wide.columns)

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from scipy import stats
 
 from crmkit.errors import ConfigError
+from crmkit.indicators.satisfaction import nps_groups
 from crmkit.yamlio import read_yaml
 from crmkit import resources
 
@@ -558,16 +559,14 @@ def normalise_score(score: pd.Series, survey_type: pd.Series | None = None, scal
 
 
 def nps_group(score: pd.Series | Iterable[float]) -> pd.Series:
-    """NPS group of 0-10 scores: ``promoter`` 9-10, ``passive`` 7-8, ``detractor`` 0-6 (Reichheld 2003).
+    """NPS group of 0-10 scores: ``promoter`` 9-10, ``passive`` 7-8, ``detractor`` 0-6 (:func:`crmkit.indicators.satisfaction.nps_groups`).
 
     Examples
     --------
     >>> nps_group([10, 8, 3, None]).tolist()
     ['promoter', 'passive', 'detractor', None]
     """
-    s = pd.to_numeric(pd.Series(score), errors="coerce")
-    groups = np.select([s >= 9, s >= 7, s < 7], ["promoter", "passive", "detractor"], "")
-    return pd.Series([str(g) if g else None for g in groups], index=s.index, dtype="object")
+    return nps_groups(pd.Series(score))
 
 
 def survey_feedback(

@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmkit.indicators.customer_base import _orders_frame, _previous, _ts, customer_activity
+from crmkit.indicators.customer_base import customer_activity
+from crmkit.indicators.frames import order_lines, previous_window
+from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import window_bounds, rows_between
 from crmkit.estimate import MIN_N, Estimate, mean, proportion
 from crmkit.store.sql import query
@@ -167,7 +169,7 @@ def inter_purchase_days(orders: pd.DataFrame, end, start=None) -> pd.DataFrame:
     """
     _, hi = window_bounds(end, end)
     since = "" if start is None else f"AND day >= CAST({_ts(window_bounds(start, end)[0])} AS DATE)"
-    out = query(_GAPS_SQL.format(hi=_ts(hi), since=since), o=_orders_frame(orders))
+    out = query(_GAPS_SQL.format(hi=_ts(hi), since=since), o=order_lines(orders))
     out["gap"] = out["gap"].astype("int64")
     out["day"] = pd.to_datetime(out["day"])
     return out.sort_values(["customer_id", "day"]).reset_index(drop=True)
@@ -211,7 +213,7 @@ def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, 
     >>> round(e.value, 4), e.n
     (0.3333, 3)
     """
-    ps, pe = _previous(start, end, kind)
+    ps, pe = previous_window(start, end, kind)
     prev = active_customers(orders, ps, pe)
     cur = active_customers(orders, start, end)
     return proportion(len(prev & cur), len(prev), min_n=min_n)
@@ -301,7 +303,7 @@ def cohort_counts(orders: pd.DataFrame, end, *, freq: str = "M", since=None) -> 
     unit, months = _unit(freq)
     lo_end, hi = window_bounds(end, end)
     since_sql = "" if since is None else f"WHERE cohort >= DATE_TRUNC('{unit}', {_ts(window_bounds(since, end)[0])})"
-    c = query(_COHORT_SQL.format(unit=unit, hi=_ts(hi), since=since_sql), orders=_orders_frame(orders))
+    c = query(_COHORT_SQL.format(unit=unit, hi=_ts(hi), since=since_sql), orders=order_lines(orders))
     cols = ["cohort", "period", "cohort_size", "active", "retention", "observable"]
     if c.empty:
         return pd.DataFrame(columns=cols)
@@ -516,7 +518,7 @@ def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, e
     a = act[act["active"]]
     in_m = a["customer_id"].isin(member_ids).to_numpy()
     rev = a["revenue"].to_numpy()
-    ps, pe = _previous(start, end, "period")
+    ps, pe = previous_window(start, end, "period")
     prev = active_customers(orders, ps, pe)
     cur = set(a["customer_id"])
     prev_m = [c in member_ids for c in sorted(prev)]

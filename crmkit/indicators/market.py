@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crmkit.store.data import rows_between
 from crmkit.errors import ConfigError
 from crmkit.yamlio import read_yaml
-from crmkit.reports.params import period_bounds
+from crmkit.period import period_bounds, period_label
 
 __all__ = [
     "BENCHMARK_METRICS",
@@ -41,6 +41,7 @@ __all__ = [
     "period_revenue",
     "market_share",
     "share_trend",
+    "company_benchmarks",
     "comparison",
     "benchmark_gaps",
 ]
@@ -60,7 +61,7 @@ class _Strict(BaseModel):
 
 
 def _check_period(v: Any) -> str:
-    v = str(v)
+    v = period_label(v)
     try:
         period_bounds(v)
     except ConfigError as e:
@@ -289,6 +290,42 @@ def share_trend(shares: pd.DataFrame) -> dict[str, float]:
     slope = float(np.polyfit(np.arange(n), s, 1)[0]) if n >= 3 else float("nan")
     return {"latest": float(s[-1]) if n else float("nan"), "change": float(s[-1] - s[-2]) if n >= 2 else float("nan"),
             "slope": slope, "periods": n}
+
+
+def company_benchmarks(surveys: pd.DataFrame | None, customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
+                       churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                       market_share: float | None = None, min_n: int = 1) -> dict[str, float | None]:
+    """The company's own values of :data:`BENCHMARK_METRICS`, by the definitions of its own reports.
+
+    * ``nps``: :func:`crmkit.indicators.satisfaction.nps` of the ``nps``
+      surveys answered in ``[start, end]``;
+    * ``csat``: :func:`crmkit.indicators.satisfaction.csat` (top-two-box
+      share) of the ``csat`` surveys in the window;
+    * ``churn_rate``: :func:`crmkit.indicators.churn.period_churn_rate`;
+    * ``market_share``: as given (see :func:`market_share`).
+
+    Metrics without data are ``None`` (the comparison shows them as missing).
+    The result is what :func:`comparison` takes as *own*.
+    """
+    from crmkit.indicators.churn import period_churn_rate
+    from crmkit.indicators.satisfaction import csat, nps, survey_window
+
+    def value(e) -> float | None:
+        return None if e.n == 0 or _isnan(e.value) else float(e.value)
+
+    out: dict[str, float | None] = {"nps": None, "csat": None, "churn_rate": None, "market_share": market_share}
+    if surveys is not None and len(surveys):
+        out["nps"] = value(nps(survey_window(surveys, start, end, "nps")["score"], min_n=min_n))
+        c = survey_window(surveys, start, end, "csat")
+        scale = (pd.to_numeric(c["scale_max"], errors="coerce").fillna(5.0) if "scale_max" in c
+                 else pd.Series(5.0, index=c.index))
+        out["csat"] = value(csat(c["score"], scale, min_n=min_n))
+    try:
+        out["churn_rate"] = value(period_churn_rate(customers, orders, start, end, churn_events=churn_events,
+                                                    inactivity_days=inactivity_days, min_n=min_n))
+    except ValueError:  # no customer bought twice: no inactivity threshold, no churn rate
+        out["churn_rate"] = None
+    return out
 
 
 def comparison(own: Mapping[str, float | None], competitors: pd.DataFrame, *, period: str | None = None,

@@ -23,8 +23,9 @@ import pandas as pd
 
 from crmkit.errors import DataError
 from crmkit.estimate import MIN_N, Estimate, proportion
-from crmkit.store.sql import StoreTable, query
-from crmkit.indicators.value import _flag, _margin, _ratio, _with_columns
+from crmkit.store.sql import query
+from crmkit.indicators.frames import flag, margin_error, order_lines, ratio, with_columns
+from crmkit.sqltext import timestamp_literal
 from crmkit.store.data import window_bounds, rows_between
 
 __all__ = [
@@ -142,24 +143,17 @@ def attributed_orders(
         is_return, attribution`` (only campaigns in *campaign_ids* when given).
     """
     _, hi = window_bounds(end, end)
-    if isinstance(orders, StoreTable):
-        # a table in the store: read only orders that can be attributed (a campaign code, or after the first touch)
-        first_touch = None
-        if interactions is not None and len(interactions) and attribution_window_days > 0 and "campaign_id" in interactions:
-            first_touch = interactions.loc[interactions["campaign_id"].notna(), "occurred_at"].min()
-        can = "campaign_id IS NOT NULL" + (f" OR order_date >= TIMESTAMP '{first_touch:%Y-%m-%d %H:%M:%S}'"
-                                           if first_touch is not None and pd.notna(first_touch) else "")
-        orders = orders.frame(f"order_date < TIMESTAMP '{hi:%Y-%m-%d %H:%M:%S}' AND ({can})",
-                              columns=["order_id", "customer_id", "order_date", "amount", "campaign_id", "is_return",
-                                       "gross_margin"])
-    o = _with_columns(orders[orders["order_date"] < hi], {"campaign_id": "str", "is_return": "boolean", "gross_margin": "float64"})
-    o = pd.DataFrame({
-        "order_id": o["order_id"].astype("str"), "customer_id": o["customer_id"].astype("str"),
-        "campaign_id": o["campaign_id"].astype("str").where(o["campaign_id"].notna(), None),
-        "order_date": o["order_date"], "amount": o["amount"].astype("float64"),
-        "margin": _margin(o, margin_rate) if len(o) else pd.Series(dtype="float64"),
-        "is_ret": _flag(o["is_return"]).astype("int64"),
-    })
+    # only orders that can be attributed: a campaign code, or placed after the first campaign touch
+    first_touch = None
+    if interactions is not None and len(interactions) and attribution_window_days > 0 and "campaign_id" in interactions:
+        first_touch = interactions.loc[interactions["campaign_id"].notna(), "occurred_at"].min()
+    can = "campaign_id IS NOT NULL" + (f" OR order_date >= {timestamp_literal(first_touch)}"
+                                       if first_touch is not None and pd.notna(first_touch) else "")
+    o = query(f"""SELECT order_id, customer_id, campaign_id, order_date, amount, margin, CAST(is_return AS INTEGER) AS is_ret
+                  FROM o WHERE order_date < {timestamp_literal(hi)} AND ({can})""",
+              o=order_lines(orders, margin_rate=margin_rate))
+    if margin_rate is None and o["margin"].isna().any():
+        raise margin_error()
     wanted = None if campaign_ids is None else list(campaign_ids)
     t = pd.DataFrame({"customer_id": pd.Series(dtype="str"), "campaign_id": pd.Series(dtype="str"),
                       "occurred_at": pd.Series(dtype="datetime64[ns]"), "touch_until": pd.Series(dtype="datetime64[ns]")})
@@ -181,10 +175,10 @@ def attributed_orders(
 
 def _responders(interactions: pd.DataFrame) -> pd.Series:
     """Mask of interactions that are a customer's response to a campaign."""
-    i = _with_columns(interactions, {"direction": "str", "type": "str", "converted": "boolean"})
+    i = with_columns(interactions, {"direction": "str", "type": "str", "converted": "boolean"})
     inbound = i["direction"] == "inbound"
     typed = i["direction"].isna() & i["type"].isin(RESPONSE_TYPES)
-    return (inbound.fillna(False) | typed.fillna(False) | _flag(i["converted"])).astype(bool)
+    return (inbound.fillna(False) | typed.fillna(False) | flag(i["converted"])).astype(bool)
 
 
 def campaign_performance(
@@ -224,7 +218,7 @@ def campaign_performance(
         ``campaigns.name``, renamed so it is not mistaken for personal data).
     """
     camp = campaigns_in_window(campaigns, start, end)
-    camp = _with_columns(camp, {"name": "str", "channel": "str", "start_date": "datetime64[ns]",
+    camp = with_columns(camp, {"name": "str", "channel": "str", "start_date": "datetime64[ns]",
                                 "end_date": "datetime64[ns]", "target_count": "float64"})
     ids = camp["campaign_id"].astype("str").tolist()
     att = attributed_orders(orders, interactions, end, attribution_window_days=attribution_window_days,
@@ -233,7 +227,7 @@ def campaign_performance(
     if have_i:
         it = interactions[interactions["campaign_id"].isin(ids) & interactions["customer_id"].notna()]
         it = it.assign(campaign_id=it["campaign_id"].astype("str"), responded=_responders(it).to_numpy(),
-                       conv=_flag(_with_columns(it, {"converted": "boolean"})["converted"]).to_numpy())
+                       conv=flag(with_columns(it, {"converted": "boolean"})["converted"]).to_numpy())
         reached = it.groupby("campaign_id")["customer_id"].nunique()
         responded = it[it["responded"]].groupby("campaign_id")["customer_id"].nunique()
         conv_pairs = it.loc[it["conv"], ["campaign_id", "customer_id"]]
@@ -322,7 +316,7 @@ def totals(performance: pd.DataFrame, *, min_n: int = MIN_N) -> dict[str, float 
         "conversion_rate": proportion(int(s["converted"]), int(s["targeted"]), min_n=min_n),
         "campaign_roi": roi(float(s["attributed_margin"]), cost) if pos else nan,
         "roas": roas(float(s["attributed_revenue"]), cost) if pos else nan,
-        "cpa": _ratio(cost, float(s["converted"])) if pos else nan,
+        "cpa": ratio(cost, float(s["converted"])) if pos else nan,
         "note": "" if pos else ZERO_COST_NOTE,
     }
 

@@ -38,10 +38,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmkit.indicators.customer_base import _orders_frame, _ts
+from crmkit.indicators.frames import flag, order_lines
+from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import CRMData
 from crmkit.store.sql import query
-from crmkit.indicators.value import _flag, top_share
+from crmkit.indicators.value import top_share
 
 __all__ = [
     "THRESHOLDS",
@@ -278,7 +279,7 @@ def inactivity_days(orders: pd.DataFrame, as_of, q: float = 0.9, *, lower: int =
             SELECT epoch(order_date) - epoch(lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date)) AS s
             FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
         )
-        SELECT count(*) AS n, quantile_cont(s / 86400.0, {float(q)!r}) AS qv FROM g WHERE s > 0""", o=_orders_frame(orders))
+        SELECT count(*) AS n, quantile_cont(s / 86400.0, {float(q)!r}) AS qv FROM g WHERE s > 0""", o=order_lines(orders))
     if int(r["n"].iloc[0]) == 0:
         return int(upper)
     return int(min(max(round(float(r["qv"].iloc[0])), lower), upper))
@@ -312,7 +313,7 @@ def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | 
         SELECT customer_id, max(order_date) FILTER (WHERE order_date < {_ts(cut)}) AS before,
                count(*) FILTER (WHERE order_date >= {_ts(cut)}) > 0 AS after, max(order_date) AS last
         FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
-        GROUP BY customer_id ORDER BY customer_id""", o=_orders_frame(orders)).set_index("customer_id")
+        GROUP BY customer_id ORDER BY customer_id""", o=order_lines(orders)).set_index("customer_id")
     known = per[per["before"].notna()]
     if known.empty:
         return pd.Series(dtype="float64", name="churn_probability")
@@ -575,8 +576,8 @@ def assess(
     if data.has("tickets"):
         def complaints(lo, hi) -> int:
             w = data.window("tickets", lo, hi)
-            flag = _flag(w["is_complaint"]) if "is_complaint" in w.columns else pd.Series(False, index=w.index)
-            return int(flag.sum())
+            is_complaint = flag(w["is_complaint"]) if "is_complaint" in w.columns else pd.Series(False, index=w.index)
+            return int(is_complaint.sum())
         esc = complaint_escalation(complaints(start, end), int(cur_o["customer_id"].nunique()),
                                    complaints(p_start, p_end), int(prev_o["customer_id"].nunique()))
         risks.append(complaint_risk(esc, thresholds=thresholds))

@@ -20,12 +20,16 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from crmkit.indicators.customer_base import _label
+from crmkit.indicators.frames import label
 from crmkit.store.data import rows_between
 from crmkit.estimate import MIN_N, Z95, Estimate, mean, proportion
 
 __all__ = [
     "CUSTOMER_SURVEY_TYPES",
+    "NPS_PROMOTER_MIN",
+    "NPS_DETRACTOR_MAX",
+    "NPS_GROUPS",
+    "nps_groups",
     "nps",
     "nps_breakdown",
     "csat",
@@ -54,6 +58,32 @@ def _scores(values) -> np.ndarray:
 
 
 # -- score functions ------------------------------------------------------------
+#: NPS groups on the 0-10 scale (Reichheld 2003): promoters score at least this ...
+NPS_PROMOTER_MIN = 9
+#: ... passives score ``NPS_DETRACTOR_MAX + 1`` to ``NPS_PROMOTER_MIN − 1``, detractors at most this.
+NPS_DETRACTOR_MAX = 6
+#: Group names of :func:`nps_groups`, best first.
+NPS_GROUPS: tuple[str, str, str] = ("promoter", "passive", "detractor")
+
+
+def nps_groups(scores: Iterable[float]) -> pd.Series:
+    """NPS group of each 0-10 score: ``promoter`` (9-10), ``passive`` (7-8), ``detractor`` (0-6), None when missing.
+
+    The one place the promoter and detractor thresholds are applied
+    (:data:`NPS_PROMOTER_MIN`, :data:`NPS_DETRACTOR_MAX`; Reichheld 2003,
+    "The one number you need to grow"). Non-integer scores are grouped by
+    the same bounds (8.5 is a passive).
+
+    Examples
+    --------
+    >>> nps_groups([10, 9, 8, 7, 6, 0, None]).tolist()
+    ['promoter', 'promoter', 'passive', 'passive', 'detractor', 'detractor', None]
+    """
+    s = pd.to_numeric(pd.Series(scores, dtype="object") if not isinstance(scores, pd.Series) else scores, errors="coerce")
+    groups = np.select([s >= NPS_PROMOTER_MIN, s > NPS_DETRACTOR_MAX, s.notna()], list(NPS_GROUPS), "")
+    return pd.Series([str(g) if g else None for g in groups], index=s.index, dtype="object")
+
+
 def nps(scores: Iterable[float], *, min_n: int = MIN_N) -> Estimate:
     """Net Promoter Score on the 0-10 "likelihood to recommend" scale.
 
@@ -79,8 +109,9 @@ def nps(scores: Iterable[float], *, min_n: int = MIN_N) -> Estimate:
         return Estimate(float("nan"), n=0, min_n=min_n)
     if (x < 0).any() or (x > 10).any():
         raise ValueError("NPS scores must lie in 0..10")
-    p = float((x >= 9).mean())
-    d = float((x <= 6).mean())
+    g = nps_groups(x)
+    p = float((g == "promoter").mean())
+    d = float((g == "detractor").mean())
     var = max((p + d) - (p - d) ** 2, 0.0) / n
     value = 100 * (p - d)
     se = 100 * math.sqrt(var)
@@ -96,7 +127,8 @@ def nps_breakdown(scores: Iterable[float]) -> pd.DataFrame:
     [2, 1, 1]
     """
     x = _scores(scores)
-    counts = [int((x >= 9).sum()), int(((x >= 7) & (x < 9)).sum()), int((x < 7).sum())]
+    g = nps_groups(x)
+    counts = [int((g == name).sum()) for name in NPS_GROUPS]
     n = max(x.size, 1)
     return pd.DataFrame({"group": ["promoters", "passives", "detractors"], "count": counts,
                          "share": [c / n for c in counts]})
@@ -241,7 +273,7 @@ def scores_by(surveys: pd.DataFrame, by: str, start, end, *, customers: pd.DataF
             raise KeyError(f"{by!r} is neither a surveys column nor (with customers=) a customers column")
         seg = customers[["customer_id", by]].assign(customer_id=customers["customer_id"].astype("str"))
         s = s.assign(customer_id=s["customer_id"].astype("str")).merge(seg, on="customer_id", how="left")
-    s = s.assign(_group=_label(s[by]))
+    s = s.assign(_group=label(s[by]))
     rows = []
     for g, part in s.groupby("_group"):
         r = _summarise(part, min_n)
@@ -445,7 +477,8 @@ def feedback_summary(surveys: pd.DataFrame, start, end, *, tickets: pd.DataFrame
     has_comment = s["comment"].astype("str").str.strip().ne("") & s["comment"].notna() if "comment" in s else pd.Series(False, index=s.index)
     score = pd.to_numeric(s["score"], errors="coerce")
     scale = _scale(s, 5)
-    low = np.where(s["survey_type"] == "nps", score <= 6, score <= np.where(scale <= 5, 2, scale / 2))
+    low = np.where(s["survey_type"] == "nps", (nps_groups(score) == "detractor").to_numpy(),
+                   score <= np.where(scale <= 5, 2, scale / 2))
     out: dict[str, Estimate | float | int] = {
         "responses": int(len(s)),
         "comment_share": proportion(int(has_comment.sum()), len(s), min_n=min_n),
@@ -466,10 +499,14 @@ def feedback_summary(surveys: pd.DataFrame, start, end, *, tickets: pd.DataFrame
 
 
 def employee_satisfaction(surveys: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
-    """Employee satisfaction from ``survey_type = "employee"`` responses.
+    """Employee satisfaction from ``survey_type = "employee"`` responses answered in ``[start, end]``.
 
-    Same definitions as customer CSAT: ``share`` = top-two-box share (Wilson
-    interval), ``mean`` = mean score (t interval).
+    Same definitions as customer CSAT: ``share`` = top-two-box share, score
+    ≥ scale_max − 1 with scale_max 5 where not given (Wilson interval);
+    ``top2`` is the same estimate under the name the team report uses;
+    ``mean`` = mean score (t interval).
     """
     s = survey_window(surveys, start, end, "employee")
-    return {"share": csat(s["score"], _scale(s, 5), min_n=min_n), "mean": mean(s["score"], min_n=min_n)}
+    share = csat(s["score"], _scale(s, 5), min_n=min_n)
+    return {"share": share, "top2": share, "mean": mean(s["score"], min_n=min_n)}
+

@@ -26,7 +26,9 @@ import pandas as pd
 
 from crmkit.estimate import MIN_N, Estimate, mean, proportion
 from crmkit.indicators.service import quantile_estimate, ticket_frame
-from crmkit.indicators.value import _flag, gini
+from crmkit.indicators.frames import flag
+from crmkit.indicators.satisfaction import employee_satisfaction  # noqa: F401 - one definition, listed here too
+from crmkit.indicators.value import gini
 
 __all__ = [
     "TEAM_TARGETS",
@@ -163,7 +165,7 @@ def agent_kpis(
             "median_handle_minutes": float(hm.median()) if len(hm) else np.nan, "handle_n": int(len(hm)),
             "csat": float((sat >= scale_max - 1).mean()) if len(sat) else np.nan, "rated": int(len(sat)),
             "reopen_rate": float(reo.mean()) if len(reo) else np.nan, "reopen_n": int(len(reo)),
-            "complaints": int(_flag(g["is_complaint"]).sum()),
+            "complaints": int(flag(g["is_complaint"]).sum()),
             "small_n": len(g) < min_n,
         })
     cols = ["agent", "tickets", "workload_share", "fcr_rate", "fcr_n", "median_handle_minutes", "handle_n", "csat",
@@ -330,22 +332,6 @@ def team_kpis(
         rows.append({"kpi": k, "label_en": en, "label_zh": zh, "unit": unit, "estimate": e, "value": v, "n": e.n,
                      "target": target, "direction": direction, "met": met, "flagged": e.flagged})
     return pd.DataFrame(rows)
-
-
-def employee_satisfaction(surveys: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
-    """Employee satisfaction in a window: mean score and top-two-box share.
-
-    Responses are surveys with ``survey_type == "employee"`` answered in
-    ``[start, end]``; top-two-box = score ≥ scale_max − 1 (scale_max
-    default 5), Wilson interval; mean with a t interval.
-    """
-    s = surveys[surveys["survey_type"].astype(str).eq("employee")]
-    s = s[(s["responded_at"] >= pd.Timestamp(start).normalize())
-          & (s["responded_at"] < pd.Timestamp(end).normalize() + pd.Timedelta(days=1))]
-    score = pd.to_numeric(s["score"], errors="coerce")
-    top = _scale_max(s) - 1
-    ok = score.notna()
-    return {"mean": mean(score[ok], min_n=min_n), "top2": proportion(int((score[ok] >= top[ok]).sum()), int(ok.sum()), min_n=min_n)}
 
 
 def _scale_max(s: pd.DataFrame, default: float = 5.0) -> pd.Series:

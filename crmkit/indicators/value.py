@@ -9,9 +9,11 @@ can later run directly against the store or another SQL engine.
 
 Conventions
 -----------
-* Returns are rows with ``is_return`` true and a negative ``amount``; they
-  reduce revenue but are not counted as orders.
-* Margin is ``gross_margin`` where present, otherwise ``amount × margin_rate``.
+Orders are read as the order lines of :func:`crmkit.indicators.frames.order_lines`:
+
+* returns are rows with ``is_return`` true or a negative ``amount``; they
+  reduce revenue but are not counted as orders;
+* margin is ``gross_margin`` where present, otherwise ``amount × margin_rate``.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from crmkit.store.data import CRMData, as_timestamp, rows_between, window_bounds
 from crmkit.estimate import MIN_N, Estimate, mean
-from crmkit.store.sql import StoreTable, query
+from crmkit.indicators.frames import (between_sql, canonical_orders, order_lines, margin_error, order_lines_sql,
+                                      ratio, require_margin)
+from crmkit.indicators.frames import previous_window as _comparison_window
+from crmkit.sqltext import timestamp_literal
+from crmkit.store.data import as_timestamp, rows_between, window_bounds
+from crmkit.store.sql import query
 
 __all__ = [
     "SEGMENTS",
@@ -89,41 +95,6 @@ TIER_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-# -- small helpers ------------------------------------------------------------
-
-
-def _with_columns(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """*df* with optional canonical columns added (all missing) when absent."""
-    missing = {c: pd.Series(None, index=df.index, dtype=t) for c, t in columns.items() if c not in df.columns}
-    return df.assign(**missing) if missing else df
-
-
-def _flag(series: pd.Series) -> pd.Series:
-    """A nullable boolean column as plain bool, missing → False."""
-    return series.astype("boolean").fillna(False).astype(bool)
-
-
-def _margin(orders: pd.DataFrame, margin_rate: float | None) -> pd.Series:
-    """Per-order margin: ``gross_margin`` where known, else ``amount × margin_rate``."""
-    gm = pd.to_numeric(orders["gross_margin"], errors="coerce") if "gross_margin" in orders else pd.Series(np.nan, index=orders.index)
-    if gm.isna().any():
-        if margin_rate is None:
-            raise ValueError(
-                "orders.gross_margin is missing for some orders; pass margin_rate (e.g. 0.3) "
-                "so their margin is estimated as amount × margin_rate."
-            )
-        gm = gm.fillna(orders["amount"].astype("float64") * float(margin_rate))
-    return gm
-
-
-def _ts_literal(ts: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{ts:%Y-%m-%d %H:%M:%S}'"
-
-
-def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den and not math.isnan(float(den)) else float("nan")
-
-
 # -- revenue, orders, AOV -------------------------------------------------------
 def revenue_summary(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     """Revenue, orders, customers, AOV and revenue per customer in a window.
@@ -155,18 +126,21 @@ def revenue_summary(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     >>> float(r["revenue"]), int(r["orders"]), float(r["aov"]), float(r["revenue_per_customer"])
     (180.0, 3, 60.0, 90.0)
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["customer_id", "amount", "is_return"]), {"is_return": "boolean"})
-    ret = _flag(o["is_return"])
-    gross = float(o.loc[~ret, "amount"].sum())
-    returns = -float(o.loc[ret, "amount"].sum())
-    revenue = float(o["amount"].sum())
-    n_orders = int((~ret).sum())
-    n_customers = int(o["customer_id"].nunique())
+    lo, hi = window_bounds(start, end)
+    r = query(f"""
+        SELECT coalesce(sum(amount), 0) AS revenue,
+               coalesce(sum(amount) FILTER (WHERE NOT is_return), 0) AS gross,
+               coalesce(sum(amount) FILTER (WHERE is_return), 0) AS returned,
+               count(*) FILTER (WHERE NOT is_return) AS orders,
+               count(DISTINCT customer_id) AS customers
+        FROM o WHERE {between_sql("order_date", lo, hi)}""", o=order_lines(orders)).iloc[0]
+    gross, revenue = float(r["gross"]), float(r["revenue"])
+    n_orders, n_customers = int(r["orders"]), int(r["customers"])
     return pd.DataFrame(
         [{
-            "revenue": revenue, "gross_sales": gross, "returns": returns, "orders": n_orders,
-            "customers": n_customers, "aov": _ratio(gross, n_orders),
-            "revenue_per_customer": _ratio(revenue, n_customers),
+            "revenue": revenue, "gross_sales": gross, "returns": -float(r["returned"]), "orders": n_orders,
+            "customers": n_customers, "aov": ratio(gross, n_orders),
+            "revenue_per_customer": ratio(revenue, n_customers),
         }]
     )
 
@@ -183,8 +157,9 @@ def aov(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     >>> aov(o, "2025-01-01", "2025-01-31").value
     20.0
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["amount", "is_return"]), {"is_return": "boolean"})
-    return mean(o.loc[~_flag(o["is_return"]), "amount"], min_n=min_n)
+    lo, hi = window_bounds(start, end)
+    o = query(f"SELECT amount FROM o WHERE NOT is_return AND {between_sql('order_date', lo, hi)}", o=order_lines(orders))
+    return mean(o["amount"], min_n=min_n)
 
 
 def monthly_revenue(orders: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -197,18 +172,21 @@ def monthly_revenue(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     DataFrame
         ``month`` (first day), ``revenue, orders, customers, aov``.
     """
-    o = _with_columns(rows_between(orders, "order_date", start, end, columns=["customer_id", "order_date", "amount", "is_return"]), {"is_return": "boolean"})
-    o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp(), ret=_flag(o["is_return"]))
-    buys = o[~o["ret"]]
-    out = pd.DataFrame({
-        "revenue": o.groupby("month")["amount"].sum(),
-        "orders": buys.groupby("month").size(),
-        "customers": o.groupby("month")["customer_id"].nunique(),
-        "gross": buys.groupby("month")["amount"].sum(),
-    }).fillna({"orders": 0, "gross": 0.0})
+    lo, hi = window_bounds(start, end)
+    out = query(f"""
+        SELECT CAST(date_trunc('month', order_date) AS TIMESTAMP) AS month,
+               sum(amount) AS revenue,
+               count(*) FILTER (WHERE NOT is_return) AS orders,
+               count(DISTINCT customer_id) AS customers,
+               coalesce(sum(amount) FILTER (WHERE NOT is_return), 0) AS gross
+        FROM o WHERE {between_sql("order_date", lo, hi)}
+        GROUP BY 1 ORDER BY 1""", o=order_lines(orders))
+    out["month"] = out["month"].astype("datetime64[ns]")
+    out["revenue"] = out["revenue"].astype("float64").fillna(0.0)
     out["orders"] = out["orders"].astype("int64")
+    out["customers"] = out["customers"].astype("int64")
     out["aov"] = out["gross"] / out["orders"].where(out["orders"] > 0)
-    return out.drop(columns="gross").rename_axis("month").reset_index()
+    return out[["month", "revenue", "orders", "customers", "aov"]]
 
 
 def previous_window(start, end, kind: str = "period") -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -221,9 +199,7 @@ def previous_window(start, end, kind: str = "period") -> tuple[pd.Timestamp, pd.
     >>> [str(t.date()) for t in previous_window("2025-10-01", "2025-12-31")]
     ['2025-07-01', '2025-09-30']
     """
-    if kind not in ("period", "year"):
-        raise ValueError(f"kind must be 'period' or 'year', not {kind!r}")
-    return CRMData("", start, end, tables={}).previous_window(kind)
+    return _comparison_window(start, end, kind)
 
 
 def growth(orders: pd.DataFrame, start, end, kind: str = "period") -> pd.DataFrame:
@@ -261,13 +237,14 @@ def growth(orders: pd.DataFrame, start, end, kind: str = "period") -> pd.DataFra
 
 # -- per-customer summary and RFM (SQL) ---------------------------------------
 _SUMMARY_SQL = """
-WITH o AS (
+WITH lines AS ({lines}),
+o AS (
     SELECT customer_id,
            order_date,
            amount,
            CASE WHEN is_return THEN 1 ELSE 0 END AS is_ret,
-           COALESCE(gross_margin, amount * {rate}) AS margin
-    FROM orders
+           margin
+    FROM lines
     WHERE order_date < {end_exclusive} {since_clause}
 ),
 c AS (
@@ -293,10 +270,9 @@ ORDER BY customer_id
 def customer_summary_sql(end, *, margin_rate: float | None = None, since=None, table: str = "orders") -> str:
     """The SQL behind :func:`customer_summary` (plain SQL over a table named *table*)."""
     end_exclusive = window_bounds(end, end)[1]
-    rate = "NULL" if margin_rate is None else repr(float(margin_rate))
-    since_clause = "" if since is None else f"AND order_date >= {_ts_literal(as_timestamp(since).normalize())}"
-    sql = _SUMMARY_SQL.format(rate=rate, end_exclusive=_ts_literal(end_exclusive), since_clause=since_clause)
-    return sql.replace("FROM orders", f"FROM {table}")
+    since_clause = "" if since is None else f"AND order_date >= {timestamp_literal(as_timestamp(since).normalize())}"
+    return _SUMMARY_SQL.format(lines=order_lines_sql(table, margin_rate=margin_rate),
+                               end_exclusive=timestamp_literal(end_exclusive), since_clause=since_clause)
 
 
 def customer_summary(
@@ -351,20 +327,8 @@ def customer_summary(
     >>> s[["customer_id", "frequency", "monetary", "recency_days"]].values.tolist()
     [['a', 2, 150.0, 30], ['b', 1, 30.0, 58]]
     """
-    if isinstance(orders, StoreTable):  # aggregate where the rows are
-        if margin_rate is None and query("SELECT count(*) - count(gross_margin) AS m FROM t", t=orders)["m"].iloc[0] > 0:
-            _margin(pd.DataFrame({"gross_margin": [np.nan]}), None)  # raises the explanatory error
-        out = query(customer_summary_sql(end, margin_rate=margin_rate, since=since), orders=orders.project({
-            "customer_id": "CAST(customer_id AS VARCHAR)", "order_date": "order_date", "amount": "CAST(amount AS DOUBLE)",
-            "is_return": "is_return", "gross_margin": "CAST(gross_margin AS DOUBLE)"}))
-        return _finish_summary(out, end)
-    o = _with_columns(orders[[c for c in ("customer_id", "order_date", "amount", "is_return", "gross_margin") if c in orders]],
-                      {"is_return": "boolean", "gross_margin": "float64"})
-    if margin_rate is None and o["gross_margin"].isna().any():
-        _margin(o, None)  # raises the explanatory error
-    o = o.assign(amount=o["amount"].astype("float64"), gross_margin=o["gross_margin"].astype("float64"),
-                 is_return=o["is_return"].astype("boolean"), customer_id=o["customer_id"].astype("str"))
-    out = query(customer_summary_sql(end, margin_rate=margin_rate, since=since), orders=o)
+    require_margin(orders, margin_rate)
+    out = query(customer_summary_sql(end, margin_rate=margin_rate, since=since), orders=canonical_orders(orders))
     return _finish_summary(out, end)
 
 
@@ -735,12 +699,15 @@ def new_customer_monthly_margin(
     ``n`` = new customers.
     """
     new = new_customers(customers, start, end)[["customer_id", "signup_date"]]
-    _, hi = window_bounds(start, end)
     if new.empty:
         return Estimate(float("nan"), n=0)
-    o = _with_columns(rows_between(orders, "order_date", start, end), {"gross_margin": "float64"})
-    o = o[o["customer_id"].isin(new["customer_id"])]
-    o = o.assign(margin=_margin(o, margin_rate) if len(o) else pd.Series(dtype="float64"))
+    lo, hi = window_bounds(start, end)
+    o = query(f"SELECT customer_id, order_date, margin FROM o WHERE {between_sql('order_date', lo, hi)}",
+              o=order_lines(orders, margin_rate=margin_rate))
+    o = o[o["customer_id"].isin(new["customer_id"].astype("str"))]
+    if o["margin"].isna().any():
+        raise margin_error()
+    new = new.assign(customer_id=new["customer_id"].astype("str"))
     o = o.merge(new, on="customer_id")
     margin = float(o.loc[o["order_date"] >= o["signup_date"].dt.normalize(), "margin"].sum())
     exposure = float(((hi - new["signup_date"].dt.normalize()).dt.days / DAYS_PER_MONTH).sum())

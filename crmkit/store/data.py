@@ -7,6 +7,8 @@ from typing import Callable
 
 import pandas as pd
 
+from crmkit.period import previous_window, window_bounds
+from crmkit.sqltext import ident, timestamp_literal
 from crmkit.store.sql import StoreTable
 from crmkit.contract.tables import TABLES, TABLE_NAMES
 
@@ -46,21 +48,6 @@ def as_timestamp(value) -> pd.Timestamp:
     return ts
 
 
-def window_bounds(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Day window ``[start, end]`` as half-open bounds ``(start, end + 1 day)``.
-
-    Examples
-    --------
-    >>> window_bounds("2025-10-01", "2025-12-31")
-    (Timestamp('2025-10-01 00:00:00'), Timestamp('2026-01-01 00:00:00'))
-    """
-    lo = as_timestamp(start).normalize()
-    hi = as_timestamp(end).normalize() + pd.Timedelta(days=1)
-    if hi <= lo:
-        raise ValueError(f"window end {end} lies before start {start}")
-    return lo, hi
-
-
 def rows_between(df, column: str, start, end, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows of *df* whose *column* lies in the day window ``[start, end]`` (both days included).
 
@@ -70,9 +57,8 @@ def rows_between(df, column: str, start, end, columns: list[str] | None = None) 
     """
     lo, hi = window_bounds(start, end)
     if isinstance(df, StoreTable):
-        c = '"' + column.replace('"', '""') + '"'
-        return df.frame(f"{c} >= TIMESTAMP '{lo:%Y-%m-%d %H:%M:%S}' AND {c} < TIMESTAMP '{hi:%Y-%m-%d %H:%M:%S}'",
-                        columns=columns)
+        c = ident(column)
+        return df.frame(f"{c} >= {timestamp_literal(lo)} AND {c} < {timestamp_literal(hi)}", columns=columns)
     col = df[column]
     return df[(col >= lo) & (col < hi)]
 
@@ -205,13 +191,7 @@ class CRMData:
         ``kind="period"`` gives the window of equal length immediately before;
         ``kind="year"`` the same window one year earlier.
         """
-        if kind == "year":
-            return self.start - pd.DateOffset(years=1), self.end - pd.DateOffset(years=1)
-        months = (self.end_exclusive.year - self.start.year) * 12 + self.end_exclusive.month - self.start.month
-        if self.start.day == 1 and self.end_exclusive.day == 1 and months > 0:
-            s = self.start - pd.DateOffset(months=months)
-            return s, self.start - pd.Timedelta(days=1)
-        return self.start - pd.Timedelta(days=self.days), self.start - pd.Timedelta(days=1)
+        return previous_window(self.start, self.end, kind)
 
     def summary(self) -> pd.DataFrame:
         """Row counts per table (total and inside the window)."""

@@ -325,11 +325,10 @@ class Store:
 
     @staticmethod
     def _select(name: str, company: str, end_excl: pd.Timestamp, what: str) -> tuple[str, list]:
-        """Rows of *company* up to the window end (campaigns: all)."""
-        tc = TABLES[name].time_column
-        if tc and name != "campaigns":
-            return f'SELECT {what} FROM "{name}" WHERE company = ? AND ("{tc}" IS NULL OR "{tc}" < ?)', [company, end_excl]
-        return f'SELECT {what} FROM "{name}" WHERE company = ?', [company]
+        """Rows of *company* up to the window end (campaigns: all), as :func:`crmkit.store.sql.company_rows_sql`."""
+        from crmkit.store.sql import company_rows_sql
+
+        return company_rows_sql(name, company, end_excl, what), []
 
 
 def _is_large_file(source) -> bool:

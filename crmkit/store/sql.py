@@ -20,9 +20,9 @@ from typing import Any, Mapping, Union
 
 import duckdb
 import pandas as pd
-from crmkit.sqltext import ident, literal
+from crmkit.sqltext import ident, literal, timestamp_literal
 
-__all__ = ["query", "query_lean", "fetch_frame", "StoreTable", "Relation"]
+__all__ = ["query", "query_lean", "fetch_frame", "connect", "company_rows_sql", "StoreTable", "Relation"]
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, table: Any = None) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
 DEFAULT_QUERY_MEMORY = "1GB"
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with bounded memory, spilling to the system temporary folder.
 
     Without a limit DuckDB may take most of the machine's memory for one
@@ -128,7 +128,7 @@ class StoreTable:
         from crmkit.contract.tables import TABLES
 
         what = "*" if columns is None else ", ".join(ident(c) for c in columns)
-        con = _connect()
+        con = connect()
         try:
             _attach(con, {"t": self})
             return fetch_frame(con, f"SELECT {what} FROM t" + (f" WHERE {where}" if where else ""), table=TABLES[self.table])
@@ -137,15 +137,34 @@ class StoreTable:
 
     def select_sql(self, schema: str) -> str:
         """SELECT statement of these rows from the store attached as *schema*."""
-        from crmkit.contract.tables import TABLES
-
         what = ("* EXCLUDE (company)" if self.columns is None
                 else ", ".join(f"{expr} AS {ident(name)}" for name, expr in self.columns))
-        where = f"company = {literal(self.company)}"
-        tc = TABLES[self.table].time_column
-        if self.end_exclusive is not None and tc and self.table != "campaigns":
-            where += f" AND ({ident(tc)} IS NULL OR {ident(tc)} < {literal(pd.Timestamp(self.end_exclusive))})"
-        return f"SELECT {what} FROM {schema}.{ident(self.table)} WHERE {where}"
+        return company_rows_sql(self.table, self.company, self.end_exclusive, what, schema=schema)
+
+
+def company_rows_sql(table: str, company: str, end_exclusive: pd.Timestamp | None, what: str = "* EXCLUDE (company)",
+                     *, schema: str | None = None) -> str:
+    """``SELECT what`` of one company's rows of a canonical table, up to the window end.
+
+    The rows a report sees: ``company`` equal to *company* and, when
+    *end_exclusive* is given, the table's time column missing or before it
+    (campaigns are never cut: a campaign that started earlier may run into
+    the window).  Used by :meth:`crmkit.store.database.Store.load` and by
+    :class:`StoreTable`, so loaded frames and in-store reads hold the same rows.
+
+    Examples
+    --------
+    >>> print(company_rows_sql("orders", "huamei", pd.Timestamp("2026-01-01"), "count(*)"))
+    SELECT count(*) FROM "orders" WHERE company = 'huamei' AND ("order_date" IS NULL OR "order_date" < TIMESTAMP '2026-01-01 00:00:00')
+    """
+    from crmkit.contract.tables import TABLES
+
+    where = f"company = {literal(company)}"
+    tc = TABLES[table].time_column
+    if end_exclusive is not None and tc and table != "campaigns":
+        where += f" AND ({ident(tc)} IS NULL OR {ident(tc)} < {timestamp_literal(end_exclusive)})"
+    source = ident(table) if schema is None else f"{schema}.{ident(table)}"
+    return f"SELECT {what} FROM {source} WHERE {where}"
 
 
 #: What :func:`query` accepts as a named table.
@@ -165,7 +184,7 @@ def query(sql: str, params: list[Any] | dict[str, Any] | None = None, /, **frame
     >>> query("select customer_id, sum(amount) as s from o group by 1 order by 1", o=df)["s"].tolist()
     [3.0, 5.0]
     """
-    con = _connect()
+    con = connect()
     try:
         _attach(con, frames)
         return con.execute(sql, params).df() if params is not None else con.execute(sql).df()
@@ -175,7 +194,7 @@ def query(sql: str, params: list[Any] | dict[str, Any] | None = None, /, **frame
 
 def query_lean(sql: str, /, **frames: Relation) -> pd.DataFrame:
     """:func:`query` for large results: converted through Arrow column by column (see :func:`fetch_frame`)."""
-    con = _connect()
+    con = connect()
     try:
         _attach(con, frames)
         return fetch_frame(con, sql)
