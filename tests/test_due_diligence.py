@@ -323,7 +323,46 @@ def test_notebook_follows_the_report_conventions():
     assert "weights" not in declared  # the due-diligence preset is fixed
     assert all("remove_cell" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown")
     assert code[-1].source.rstrip().endswith("nb.finish(output_dir)")
-    assert 'ck.reports.setup("98_due_diligence", "summary"' in code[1].source
+    assert 'ck.reports.setup("98_due_diligence", globals())' in code[1].source
+
+
+def test_tenure_summary_by_hand():
+    mix = pd.DataFrame({"band": ["new", "under_1y", "1_2y", "over_2y"], "customers": [3, 3, 2, 2],
+                        "share": [0.3, 0.3, 0.2, 0.2], "revenue": [10.0, 10.0, 30.0, 50.0]})
+    t = dd.tenure_summary(mix)
+    assert t["customers"] == 10 and t["new_share"] == pytest.approx(0.3)
+    assert t["long_term_share"] == pytest.approx(0.4)  # (2 + 2) / 10
+    assert t["long_term_revenue_share"] == pytest.approx(0.8)  # (30 + 50) / 100
+    no_revenue = dd.tenure_summary(mix.assign(revenue=0.0))
+    assert math.isnan(no_revenue["long_term_revenue_share"])
+
+
+def test_peer_extremes_best_and_last():
+    t = pd.DataFrame({"acme": [0.1, 0.3, 5.0, 1.0], "beta": [0.2, 0.2, np.nan, 2.0], "rank": [1, 2, 1, np.nan]},
+                     index=["a", "b", "c", "d"])
+    ranked, best, last = dd.peer_extremes(t, ["acme", "beta"])
+    assert list(ranked.index) == ["a", "b", "c"]
+    assert list(best.index) == ["a", "c"]  # c: only acme measured it, so it is both best and last
+    assert list(last.index) == ["b", "c"]
+
+
+def test_escalation_comparable_needs_both_rates():
+    assert dd.escalation_comparable({"rate": 4.0, "previous_rate": 2.0})
+    assert not dd.escalation_comparable({"rate": 4.0, "previous_rate": float("nan")})
+    assert not dd.escalation_comparable({"rate": float("inf"), "previous_rate": 2.0})
+    assert not dd.escalation_comparable(None)
+
+
+def test_red_flag_evidence_formats_without_the_report_layer():
+    rule = dd.RedFlagRule(id="churn", metric="churn_rate", worse="higher", medium=0.15, high=0.3, title_en="Churn",
+                          title_zh="流失", ask_en="Why do customers leave?", ask_zh="客户为何流失？",
+                          rationale="Quarterly churn above 15% is high.")
+    m = dd.metric_frame([{"name": "churn_rate", "value": 0.2, "unit": "ratio", "n": 1500, "label_en": "Churn rate",
+                          "label_zh": "流失率", "notebook": "04_churn"}])
+    r = dd.evaluate_red_flags(m, [rule])
+    row = r.flags.iloc[0]
+    assert row["evidence_en"] == "Churn rate 20.0% (n = 1,500, from 04_churn); threshold of a medium flag: ≥ 15.0%."
+    assert row["evidence_zh"] == "流失率 20.0%（样本 1,500，来源 04_churn）；中风险阈值：≥ 15.0%。"
 
 
 @pytest.mark.slow

@@ -20,7 +20,13 @@ saves. This module holds its reusable logic:
   parameter, through :mod:`crmkit.evaluation.summary` and :mod:`crmkit.scoring`
   (index, grade, Monte Carlo interval and rank band among the peers);
 * peers: :func:`peer_table` puts the key loyalty indicators of the target
-  beside those of the other companies of the same period.
+  beside those of the other companies of the same period, :func:`peer_extremes`
+  picks those where it is best and last;
+* the report as a whole: :func:`evaluate` reads the saved metrics and
+  computes the escalation, the composite and the red flags once
+  (:class:`DueDiligenceRun`); :func:`tenure_summary`, :func:`churn_reasons`,
+  :func:`driver_scores` and :func:`competitor_comparison` give the figures of
+  the sections that read raw data or a market file.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmkit.errors import ConfigError
+from crmkit.formatting import Formatter
 from crmkit.yamlio import read_yaml
 from crmkit.evaluation.weights import parameters_dir
 
@@ -66,6 +73,15 @@ __all__ = [
     "DDComposite",
     "dd_composite",
     "peer_table",
+    "peer_extremes",
+    "DueDiligenceRun",
+    "evaluate",
+    "escalation_comparable",
+    "tenure_summary",
+    "churn_reasons",
+    "driver_scores",
+    "CompetitorComparison",
+    "competitor_comparison",
 ]
 
 DD_NOTEBOOK = "98_due_diligence"
@@ -426,9 +442,7 @@ def evaluate_red_flags(metrics: pd.DataFrame, rules: RedFlagRules | Sequence[Red
         ``counts`` holds ``high``, ``medium``, ``total`` (fired), ``clear``
         and ``not_assessable``.
     """
-    from crmkit.reports.display import Report
-
-    en_rp, zh_rp = Report("en", currency), Report("zh", currency)
+    en_rp, zh_rp = Formatter("en", currency), Formatter("zh", currency)
     rule_list = list(rules.rules if isinstance(rules, RedFlagRules) else rules)
     flags, clear, missing = [], [], []
     for order, rule in enumerate(rule_list):
@@ -739,3 +753,235 @@ def peer_table(
     if not rows:
         return pd.DataFrame(columns=cols).rename_axis("indicator")
     return pd.DataFrame(rows).set_index("indicator")[cols]
+
+
+def peer_extremes(table: pd.DataFrame, companies: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Ranked indicators of a :func:`peer_table`, those where the target is best and those where it is last.
+
+    Last means a rank equal to the number of *companies* with a value.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 1.0, None], "rank": [1, 2, np.nan]}, index=["x", "y", "z"])
+    >>> [list(f.index) for f in peer_extremes(t, ["a", "b"])]
+    [['x', 'y'], ['x'], ['y']]
+    """
+    ranked = table.dropna(subset=["rank"])
+    present = ranked[list(companies)].notna().sum(axis=1)
+    return ranked, ranked[ranked["rank"] == 1], ranked[ranked["rank"] == present]
+
+
+# --------------------------------------------------------------------------- the report as a whole
+@dataclass
+class DueDiligenceRun:
+    """What the due-diligence report computes once (see :func:`evaluate`).
+
+    Attributes
+    ----------
+    saved : pandas.DataFrame
+        The dimension reports' headline metrics of the target.
+    metrics : pandas.DataFrame
+        *saved* plus the complaint-rate ratio computed here (input of the red flags).
+    escalation : dict or None
+        :func:`complaint_escalation`.
+    peers : dict
+        Company → saved metrics of the other companies of the period.
+    composite : DDComposite
+    flags : RedFlagResult
+    """
+
+    company: str
+    period: str
+    root: str
+    metrics_dir: str
+    min_n: int
+    targets: Any
+    rules: RedFlagRules
+    saved: pd.DataFrame
+    metrics: pd.DataFrame
+    escalation: dict[str, float] | None
+    peers: dict[str, pd.DataFrame]
+    composite: DDComposite
+    flags: RedFlagResult
+    labels: dict[str, tuple[str, str]]
+
+    @property
+    def has_metrics(self) -> bool:
+        return not self.saved.empty
+
+    @property
+    def card(self) -> Any:
+        return self.composite.card
+
+    @property
+    def sources(self) -> list[str]:
+        """The notebooks whose metrics were read."""
+        return sorted({n for n in self.saved["notebook"] if isinstance(n, str) and n})
+
+    def label(self, name: str) -> tuple[str, str]:
+        """(English, Chinese) label of a metric, falling back to its name."""
+        return self.labels.get(name, (name, name))
+
+    def value(self, *names: str) -> float:
+        """:func:`metric_value` of the saved metrics."""
+        return metric_value(self.saved, *names)
+
+    def row(self, *names: str) -> dict[str, Any] | None:
+        """:func:`metric_row` of the saved metrics."""
+        return metric_row(self.saved, *names)
+
+
+def evaluate(data: Any, company: str, period: str, *, output_dir: str = "", outputs_root: str = "",
+             targets: str | os.PathLike | None = None, min_n: int = 30, currency: str = "CNY") -> DueDiligenceRun:
+    """Read the target's saved metrics and compute the composite and the red flags.
+
+    Steps: :func:`read_target_metrics` of the company-period's folder
+    (:func:`crmkit.evaluation.composite.output_folders`); the complaint
+    escalation against the previous window (:func:`complaint_escalation`),
+    added to the metrics as ``complaint_rate_ratio`` when finite; the peers'
+    metrics of the same period; :func:`dd_composite` (``due_diligence``
+    weights, Monte Carlo interval and rank band) and
+    :func:`evaluate_red_flags` with ``parameters/red_flags.yaml``.
+
+    Parameters
+    ----------
+    data : crmkit.store.data.CRMData
+        The target's data of the window (tickets and orders for the escalation).
+    company, period : str
+    output_dir, outputs_root : str
+    targets : path, optional
+        Default ``parameters/targets.yaml``.
+    min_n : int
+    currency : str
+        Currency of the amounts in the red-flag evidence.
+
+    Returns
+    -------
+    DueDiligenceRun
+    """
+    from crmkit.evaluation import summary
+    from crmkit.evaluation.composite import output_folders
+
+    goals = summary.load_targets(targets or None)
+    rules = load_red_flags()
+    root, metrics_dir = output_folders(company, period, output_dir, outputs_root)
+    saved = read_target_metrics(metrics_dir)
+    esc = complaint_escalation(data)
+    extra = metric_frame([{
+        "name": "complaint_rate_ratio", "value": esc["ratio"], "unit": "multiple", "dimension": "service",
+        "n": esc["customers"], "direction": "lower", "label_en": "Complaint rate vs previous period",
+        "label_zh": "投诉率与上期之比",
+    }] if esc is not None and np.isfinite(esc["ratio"]) else None)
+    metrics = pd.concat([saved, extra], ignore_index=True) if len(extra) else saved
+    peers = summary.peer_metrics(root, period, company)
+    comp = dd_composite(saved, company=company, peers=peers, targets=goals, min_n=min_n)
+    flags = evaluate_red_flags(metrics, rules, currency=currency, min_n=min_n)
+    return DueDiligenceRun(company, period, root, metrics_dir, min_n, goals, rules, saved, metrics, esc, peers, comp,
+                           flags, summary.metric_labels(metrics))
+
+
+def escalation_comparable(esc: Mapping[str, float] | None) -> bool:
+    """True when both complaint rates of a :func:`complaint_escalation` are finite (customers in both windows).
+
+    Examples
+    --------
+    >>> escalation_comparable({"rate": 2.0, "previous_rate": float("nan")}), escalation_comparable(None)
+    (False, False)
+    """
+    return esc is not None and bool(np.isfinite(esc["rate"]) and np.isfinite(esc["previous_rate"]))
+
+
+def tenure_summary(mix: pd.DataFrame) -> dict[str, float]:
+    """Totals of a :func:`tenure_mix`: active customers, share new, share and revenue share of a year or more.
+
+    Examples
+    --------
+    >>> mix = pd.DataFrame({"band": ["new", "under_1y", "1_2y", "over_2y"], "customers": [2, 1, 0, 1],
+    ...                     "share": [0.5, 0.25, 0.0, 0.25], "revenue": [60.0, 20.0, 0.0, 20.0]})
+    >>> tenure_summary(mix)
+    {'customers': 4, 'new_share': 0.5, 'long_term_share': 0.25, 'long_term_revenue_share': 0.2}
+    """
+    m = mix.set_index("band")
+    total_r = m["revenue"].sum()
+    long = ["1_2y", "over_2y"]
+    return {"customers": int(m["customers"].sum()), "new_share": float(m.loc["new", "share"]),
+            "long_term_share": float(m.loc[long, "customers"].sum() / m["customers"].sum()),
+            "long_term_revenue_share": float(m.loc[long, "revenue"].sum() / total_r) if total_r > 0 else float("nan")}
+
+
+def churn_reasons(data: Any, orders: Any, saved: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The churn panel of the window and why the churned customers left, as in the churn report.
+
+    The inactivity threshold is the one the churn report saved
+    (``churn_inactivity_days``), so the churned customers are the same;
+    reasons are those stated at cancellation, else the complaint filed
+    before churning (:func:`crmkit.indicators.churn.churn_reasons`).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The panel (:func:`crmkit.indicators.churn.churn_panel`) and the reasons.
+    """
+    from crmkit.indicators import churn
+
+    events = data.churn_events if data.has("churn_events") else None
+    threshold = metric_value(saved, "churn_inactivity_days")
+    panel = churn.churn_panel(data.customers, orders, data.start, data.end, churn_events=events,
+                              inactivity_days=int(threshold) if np.isfinite(threshold) else None)
+    reasons = churn.churn_reasons(panel, churn_events=events, tickets=data.tickets if data.has("tickets") else None)
+    return panel, reasons
+
+
+def driver_scores(data: Any, min_n: int = 30) -> pd.DataFrame:
+    """Mean satisfaction score per driver of the window's surveys (empty without surveys).
+
+    See :func:`crmkit.indicators.satisfaction.driver_scores`.
+    """
+    from crmkit.indicators import satisfaction
+
+    if not data.has("surveys"):
+        return pd.DataFrame()
+    return satisfaction.driver_scores(data.surveys, data.start, data.end, min_n=min_n)
+
+
+@dataclass
+class CompetitorComparison:
+    """The target beside the competitor benchmarks of a market file (:func:`competitor_comparison`)."""
+
+    path: Path
+    table: pd.DataFrame
+    gaps: pd.DataFrame
+
+    @property
+    def shown(self) -> list[str]:
+        """Benchmarks with a gap, in chart order."""
+        return [m for m in ("nps", "csat", "churn_rate", "market_share") if m in set(self.gaps["metric"])]
+
+
+def competitor_comparison(saved: pd.DataFrame, competitors: str | os.PathLike | None, *, period: str,
+                          company: str) -> CompetitorComparison | None:
+    """The target's NPS, CSAT, churn rate and market share beside the competitors of a market file.
+
+    The target's figures are its saved metrics (market share from the
+    market file's own figure when saved, else the market report's); the
+    competitors' rows are those of *period* when the file has it, else all
+    (:func:`crmkit.indicators.market.comparison`, gaps by
+    :func:`crmkit.indicators.market.benchmark_gaps`).
+
+    Returns
+    -------
+    CompetitorComparison or None
+        None without a market file or competitor rows.
+    """
+    from crmkit.indicators import market
+
+    mkt = market.load_market(competitors) if competitors else None
+    if mkt is None or mkt.competitors.empty:
+        return None
+    own = {"nps": metric_value(saved, "nps"), "csat": metric_value(saved, "csat"),
+           "churn_rate": metric_value(saved, "churn_rate"),
+           "market_share": metric_value(saved, "market_share_market_file", "market_share")}
+    own = {k: (None if not np.isfinite(v) else v) for k, v in own.items()}
+    bench_period = period if period in set(mkt.competitors["period"]) else None
+    table = market.comparison(own, mkt.competitors, period=bench_period, company_label=company)
+    return CompetitorComparison(Path(mkt.path), table, market.benchmark_gaps(table))
