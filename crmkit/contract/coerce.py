@@ -23,11 +23,14 @@ __all__ = [
     "coerce_ids",
     "TRUE_VALUES",
     "FALSE_VALUES",
+    "EMPTY_MARKERS",
+    "parse_number",
 ]
 
 TRUE_VALUES = frozenset({"1", "1.0", "true", "t", "yes", "y", "是", "真", "对", "有", "√"})
 FALSE_VALUES = frozenset({"0", "0.0", "false", "f", "no", "n", "否", "假", "错", "无", "×"})
-_EMPTY = frozenset({"", "nan", "none", "null", "na", "n/a", "nat", "-", "--", "—"})
+#: Cell texts read as "no value" (compared lower-cased, after stripping whitespace).
+EMPTY_MARKERS = frozenset({"", "nan", "none", "null", "na", "n/a", "nat", "-", "--", "—"})
 _CURRENCY = re.compile(r"[¥￥$€£]|RMB|CNY|USD|EUR|元|円")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -54,7 +57,7 @@ def _as_text(s: pd.Series) -> pd.Series:
     """Strings with surrounding whitespace removed; empty markers become missing."""
     missing = s.isna()
     t = s.astype("object").astype("str").str.strip()
-    t = t.mask(missing | t.str.lower().isin(_EMPTY))
+    t = t.mask(missing | t.str.lower().isin(EMPTY_MARKERS))
     return t
 
 
@@ -125,7 +128,13 @@ def coerce_dates(s: pd.Series, date_format: str | None = None) -> tuple[pd.Serie
     return out, present & out.isna()
 
 
-def _parse_number(v: str, decimal: str) -> float | None:
+def parse_number(v: str, decimal: str) -> float | None:
+    """One amount or number as real exports write it, or None when it cannot be read unambiguously.
+
+    Currency symbols are dropped, ``(12.50)`` is negative, percentages are
+    refused; with ``decimal="."`` a comma must group thousands (``1,234.50``),
+    with ``decimal=","`` dots group thousands (``1.234,50``).
+    """
     x = _CURRENCY.sub("", v).replace("\u00a0", " ").strip()
     neg = False
     if x.startswith("(") and x.endswith(")"):
@@ -167,7 +176,7 @@ def coerce_amounts(s: pd.Series, decimal: str = ".", scale: float = 1.0) -> tupl
         return out * scale if scale != 1 else out, pd.Series(False, index=s.index)
     t = _as_text(s)
     present = t.notna()
-    vals = t[present].map(lambda v: _parse_number(v, decimal))
+    vals = t[present].map(lambda v: parse_number(v, decimal))
     out = pd.Series(np.nan, index=s.index, dtype="float64")
     out[present] = pd.to_numeric(vals, errors="coerce").astype("float64")
     bad = present & out.isna()

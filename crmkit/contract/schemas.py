@@ -1,16 +1,25 @@
-"""pandera schemas for the canonical tables (validation rules of docs/data-contract.md).
+"""The pandas backend of :mod:`crmkit.contract.rules`: pandera schemas built from the rule table.
 
 :func:`schema` builds a :class:`pandera.pandas.DataFrameSchema` for a table
-from :mod:`crmkit.contract.tables`; :func:`row_problems` runs it lazily and returns one
-line per offending row and rule, so ingest can reject rows with a reason and
+from :func:`crmkit.contract.rules.rules`: ``not_null`` rules become
+``nullable=False``, ``unique`` rules pandera's ``unique`` (first occurrence
+kept), and every ``check`` rule a pandera :class:`~pandera.api.checks.Check`
+that evaluates the rule's declared SQL predicate with DuckDB over the frame,
+so the SQL backend (:mod:`crmkit.contract.sqlrules`) and this one run the very
+same expression.  :func:`row_problems` runs the schema lazily and turns
+pandera's ``failure_cases`` into one line per offending row and rule, with
+the rule's message, so ingest can reject rows with a reason and
 ``crmkit validate`` can count problems.  Types are produced beforehand by
-:mod:`crmkit.contract.coerce` (a value that cannot be coerced is already a problem).
+:mod:`crmkit.contract.coerce` (a value that cannot be coerced is already a
+problem).
 """
 
 from __future__ import annotations
 
 import warnings
 
+import duckdb
+import numpy as np
 import pandas as pd
 
 with warnings.catch_warnings():
@@ -18,152 +27,144 @@ with warnings.catch_warnings():
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
 
-from crmkit.contract.tables import TABLES, Table
+from crmkit.contract.rules import DEFAULT_SCALE, DUPLICATE_KEY, Rule, reference_time, relation_sql, rules
+from crmkit.contract.tables import TABLES
+from crmkit.sqltext import ident
 
-__all__ = ["schema", "row_problems", "DEFAULT_SCALE", "RULES"]
+__all__ = ["schema", "row_problems", "breaking_rows", "DEFAULT_SCALE", "RULES", "PROBLEM_COLUMNS"]
 
-# Scale maxima assumed when a survey row has no scale_max.
-DEFAULT_SCALE = {"nps": 10, "csat": 5, "ces": 7, "employee": 5, "product": 5, "service": 5}
+PROBLEM_COLUMNS = ["row", "rule", "column", "problem"]
 
-# Human explanations of each rule, by pandera check name.
+# Plain-language explanation of the structural rules, by pandera check name (kept for callers of old versions).
 RULES = {
     "not_nullable": "required value is empty",
-    "field_uniqueness": "duplicate primary key (an earlier row has the same key; the first is kept)",
-    "multiple_fields_uniqueness": "duplicate primary key (an earlier row has the same key; the first is kept)",
-    "negative_amount_not_return": "negative amount on a row that is not marked as a return (is_return)",
-    "score_out_of_scale": "score outside 0..scale_max for its survey type",
-    "ticket_times_ordered": "timestamps out of order (need opened_at <= first_response_at <= resolved_at)",
-    "campaign_dates_ordered": "end_date before start_date",
-    "not_in_future": "date lies in the future",
+    "field_uniqueness": DUPLICATE_KEY,
+    "multiple_fields_uniqueness": DUPLICATE_KEY,
 }
 
 
-def _no_future(col: str, now: pd.Timestamp):
-    def check(df: pd.DataFrame) -> pd.Series:
-        if col not in df:
+def breaking_rows(df: pd.DataFrame, r: Rule, now: pd.Timestamp) -> np.ndarray:
+    """Boolean mask of the rows of *df* that break ``check`` rule *r*, evaluated by DuckDB.
+
+    Only the columns the rule reads are handed to DuckDB; the table's other
+    columns are NULL, as in the SQL backend.
+    """
+    cols = {c: df[c].reset_index(drop=True) for c in r.reads if c in df.columns}
+    frame = pd.DataFrame({**cols, "_row": np.arange(len(df), dtype="int64")})
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("_frame", frame)
+        rows = con.execute(
+            f"SELECT _row FROM ({relation_sql(r.table, ident('_frame'), set(cols))}) "
+            f"WHERE coalesce({r.predicate(now)}, FALSE)"
+        ).fetchnumpy()["_row"]
+    finally:
+        con.close()
+    mask = np.zeros(len(df), dtype=bool)
+    mask[np.asarray(rows, dtype="int64")] = True
+    return mask
+
+
+def _message(r: Rule, known: pd.Index | None) -> str:
+    if r.kind == "references" and known is not None and len(known) == 0 and r.alt_message:
+        return r.alt_message
+    return r.message
+
+
+def _check_name(r: Rule) -> str:
+    return f"{r.name}@{r.column}" if r.column else r.name
+
+
+def _check(r: Rule, now: pd.Timestamp) -> pa.Check:
+    def ok(df: pd.DataFrame) -> pd.Series:
+        return pd.Series(~breaking_rows(df, r, now), index=df.index)
+
+    return pa.Check(ok, name=_check_name(r))
+
+
+def _known_check(r: Rule, known: pd.Index) -> pa.Check:
+    def ok(df: pd.DataFrame) -> pd.Series:
+        if r.column not in df:
             return pd.Series(True, index=df.index)
-        return ~(df[col] > now)
+        s = df[r.column]
+        return s.isna() | s.isin(known)
 
-    return pa.Check(check, name=f"not_in_future:{col}", error=f"{col} lies in the future")
-
-
-def _table_checks(t: Table, now: pd.Timestamp) -> list[pa.Check]:
-    checks: list[pa.Check] = []
-    if t.name == "orders":
-
-        def neg(df: pd.DataFrame) -> pd.Series:
-            ret = df["is_return"].fillna(False).astype(bool) if "is_return" in df else False
-            return ~((df["amount"] < 0) & ~ret)
-
-        checks.append(pa.Check(neg, name="negative_amount_not_return"))
-    if t.name == "surveys":
-
-        def scale(df: pd.DataFrame) -> pd.Series:
-            default = df["survey_type"].map(DEFAULT_SCALE).astype("float64").fillna(10.0)
-            top = df["scale_max"].fillna(default) if "scale_max" in df else default
-            return df["score"].isna() | df["score"].between(0, top)
-
-        checks.append(pa.Check(scale, name="score_out_of_scale"))
-    if t.name == "tickets":
-
-        def ordered(df: pd.DataFrame) -> pd.Series:
-            o, f, r = (df.get(c) for c in ("opened_at", "first_response_at", "resolved_at"))
-            ok = pd.Series(True, index=df.index)
-            if f is not None:
-                ok &= ~(f < o)
-            if r is not None:
-                ok &= ~(r < o)
-                if f is not None:
-                    ok &= ~(r < f)
-            return ok
-
-        checks.append(pa.Check(ordered, name="ticket_times_ordered"))
-    if t.name == "campaigns":
-        checks.append(
-            pa.Check(lambda df: ~(df["end_date"] < df["start_date"]) if "end_date" in df and "start_date" in df else pd.Series(True, index=df.index), name="campaign_dates_ordered")
-        )
-    for c in t.columns:
-        if c.kind == "date":
-            checks.append(_no_future(c.name, now))
-    return checks
+    return pa.Check(ok, name=_check_name(r))
 
 
-def schema(table: str, now: pd.Timestamp | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of canonical table *table*.
+def schema(table: str, now: pd.Timestamp | None = None, known_customers: pd.Index | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of canonical table *table*, built from its rule table.
 
     Parameters
     ----------
     table : str
         Canonical table name.
     now : Timestamp, optional
-        Reference time for the "no dates in the future" rule (default: now,
-        plus one day of tolerance for time zones).
+        Reference time for the "no dates in the future" rules (default: now,
+        plus one day of tolerance for time zones; see
+        :func:`crmkit.contract.rules.reference_time`).
+    known_customers : Index, optional
+        Customer ids of the company, for the ``references`` rules (None skips them).
     """
     t = TABLES[table]
-    now = (pd.Timestamp.now() if now is None else now) + pd.Timedelta(days=1)
-    single_pk = t.primary_key[0] if len(t.primary_key) == 1 else None
-    cols = {}
-    for c in t.columns:
-        checks = []
-        if c.min is not None:
-            checks.append(pa.Check.ge(c.min))
-        if c.max is not None:
-            checks.append(pa.Check.le(c.max))
-        cols[c.name] = pa.Column(
-            None,
-            checks=checks,
-            nullable=not c.required,
-            required=False,
-            unique=c.name == single_pk,
-            report_duplicates="exclude_first",
-        )
+    bound = reference_time(now)
+    table_rules = rules(table)
+    not_null = {r.column for r in table_rules if r.kind == "not_null"}
+    unique_one = {r.column for r in table_rules if r.kind == "unique" and len(r.reads) == 1}
+    unique_many = [r for r in table_rules if r.kind == "unique" and len(r.reads) > 1]
+    cols = {
+        c.name: pa.Column(None, nullable=c.name not in not_null, required=False, unique=c.name in unique_one,
+                          report_duplicates="exclude_first")
+        for c in t.columns
+    }
+    checks = [_check(r, bound) for r in table_rules if r.kind == "check"]
+    if known_customers is not None:
+        checks += [_known_check(r, known_customers) for r in table_rules if r.kind == "references"]
     return pa.DataFrameSchema(
         cols,
-        checks=_table_checks(t, now),
-        unique=list(t.primary_key) if len(t.primary_key) > 1 else None,
+        checks=checks,
+        unique=list(unique_many[0].reads) if unique_many else None,
         report_duplicates="exclude_first",
         name=table,
     )
 
 
-def _describe(check: str, column: object) -> str:
-    check = str(check)
-    if check.startswith("greater_than_or_equal_to"):
-        return f"{column} must be at least {check[len('greater_than_or_equal_to('):-1]}"
-    if check.startswith("less_than_or_equal_to"):
-        return f"{column} must be at most {check[len('less_than_or_equal_to('):-1]}"
-    if check.startswith("not_in_future:"):
-        return f"{check.split(':', 1)[1]}: date lies in the future"
-    base = RULES.get(check, check)
-    return f"{column}: {base}" if isinstance(column, str) and column else base
-
-
-def row_problems(df: pd.DataFrame, table: str, now: pd.Timestamp | None = None) -> pd.DataFrame:
+def row_problems(
+    df: pd.DataFrame, table: str, now: pd.Timestamp | None = None, known_customers: pd.Index | None = None
+) -> pd.DataFrame:
     """Validate *df* (already coerced) and list problems per row.
 
     Returns
     -------
     DataFrame
-        Columns ``row`` (index label in *df*), ``rule`` (pandera check name),
-        ``column`` and ``problem`` (plain-language reason).  Empty when valid.
+        Columns ``row`` (index label in *df*), ``rule`` (rule name),
+        ``column`` and ``problem`` (the rule's message), in the order of the
+        rule table, then by row.  Empty when valid.
     """
-    sch = schema(table, now)
+    table_rules = rules(table)
+    by_check = {_check_name(r): (i, r) for i, r in enumerate(table_rules) if r.kind in ("check", "references")}
+    by_key = {r.key: (i, r) for i, r in enumerate(table_rules)}
     try:
-        sch.validate(df, lazy=True)
+        schema(table, now, known_customers).validate(df, lazy=True)
     except SchemaErrors as err:
         fc = err.failure_cases
     else:
-        return pd.DataFrame(columns=["row", "rule", "column", "problem"])
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
     fc = fc[fc["index"].notna()]
-    table_level = (fc["schema_context"] == "DataFrameSchema").to_numpy()
-    column = fc["column"].astype(object).to_numpy().copy()
-    column[table_level] = None
+    found: list[tuple[int, object, Rule]] = []
+    for check, column, context, row in zip(fc["check"].astype(str), fc["column"], fc["schema_context"], fc["index"]):
+        if check in by_check:
+            i, r = by_check[check]
+        elif check == "multiple_fields_uniqueness" or context == "DataFrameSchema":
+            i, r = by_key[(check, None)]
+        else:
+            i, r = by_key[(check, column)]
+        found.append((i, row, r))
+    if not found:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
     out = pd.DataFrame(
-        {
-            "row": fc["index"].to_numpy(),
-            "rule": fc["check"].astype(str).to_numpy(),
-            "column": column,
-        }
+        {"_ord": [i for i, _, _ in found], "row": [row for _, row, _ in found], "rule": [r.name for _, _, r in found],
+         "column": [r.column for _, _, r in found], "problem": [_message(r, known_customers) for _, _, r in found]}
     )
-    out["problem"] = [_describe(r, c) for r, c in zip(out["rule"], out["column"])]
-    return out.drop_duplicates(["row", "rule", "column"]).reset_index(drop=True)
+    out = out.drop_duplicates(["_ord", "row"]).sort_values(["_ord", "row"], kind="stable")
+    return out[PROBLEM_COLUMNS].reset_index(drop=True)

@@ -11,7 +11,7 @@ from crmkit._lazy import lazy_exports
 
 _EXPORTS = {
     "prepare": "canonical", "resolve_mapping": "canonical", "IngestReport": "canonical", "Prepared": "canonical",
-    "FK_REQUIRED": "canonical", "canonical": "canonical", "ingest_large": "duck", "read_source": "sources", "RawSource": "sources",
+    "FK_REQUIRED": "canonical", "DEFAULT_MAX_REJECT_RATE": "canonical", "apply_mapping": "canonical", "canonical": "canonical", "ingest_large": "duck", "read_source": "sources", "RawSource": "sources",
     "sources": "sources", "duck": "duck",
 }
 __all__ = sorted(_EXPORTS)

@@ -16,14 +16,23 @@ import pandas as pd
 from crmkit.contract.coerce import coerce_column, canonical_dtype
 from crmkit.errors import DataError, MappingError
 from crmkit.contract.mapping import Mapping, identity_mapping, load_mapping
-from crmkit.contract.schemas import row_problems
+from crmkit.contract.rules import FK_REQUIRED, rule, unparseable_message
+from crmkit.contract.schemas import PROBLEM_COLUMNS, row_problems
 from crmkit.ingest.sources import RawSource, read_source
 from crmkit.contract.tables import TABLES, table as get_table
 
-__all__ = ["Prepared", "IngestReport", "prepare", "resolve_mapping"]
+__all__ = ["Prepared", "IngestReport", "prepare", "resolve_mapping", "apply_mapping", "FK_REQUIRED",
+           "DEFAULT_MAX_REJECT_RATE", "rejects_file_name"]
 
-FK_REQUIRED = {"orders", "churn_events", "loyalty_ledger"}  # customer_id must exist in customers
+#: Largest share of rejected rows an ingest accepts unless told otherwise.
+DEFAULT_MAX_REJECT_RATE = 0.02
 MONEY_SCALED = "money"
+
+
+def rejects_file_name(company: str, table: str, when) -> str:
+    """Name of the rejects CSV of an ingest started at *when* (both ingest paths)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in company)
+    return f"{safe}_{table}_{when:%Y%m%d-%H%M%S}.csv"
 
 
 @dataclass
@@ -138,7 +147,18 @@ def resolve_mapping(table: str, mapping: str | os.PathLike | Mapping | None) -> 
     return load_mapping(mapping, table)
 
 
-def _apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]:
+def apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]:
+    """The canonical columns of *raw* under mapping *m*, and the source headers not used.
+
+    Runs the ``required_columns`` rule of :mod:`crmkit.contract.rules`.
+
+    Raises
+    ------
+    MappingError
+        The mapping names a header the source does not have.
+    DataError
+        A required column is neither mapped nor in the source.
+    """
     t = TABLES[m.table]
     src = raw.frame
     headers = list(src.columns)
@@ -166,8 +186,9 @@ def _apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]
             if m.path
             else "Pass --mapping with a mapping file that names the source header for each"
         )
+        what = rule(m.table, "required_columns").message.format(columns=", ".join(missing))
         raise DataError(
-            f"{raw.description}: required column(s) {', '.join(missing)} of table '{m.table}' not found. "
+            f"{raw.description}: {what}. "
             f"{how}. Headers found: {', '.join(map(str, headers))}."
         )
     ignored = [str(h) for h in headers if h not in used]
@@ -192,7 +213,7 @@ def prepare(
     """
     m = resolve_mapping(table, mapping)
     raw = read_source(source, m)
-    mapped, ignored = _apply_mapping(raw, m)
+    mapped, ignored = apply_mapping(raw, m)
     t = TABLES[table]
     problems: list[pd.DataFrame] = []
     warnings: list[str] = []
@@ -218,8 +239,6 @@ def prepare(
                     f"canonical: {', '.join(col.codes)}. Map them under 'values: {name}:' in the mapping."
                 )
         if bad.any():
-            kind_word = {"date": "a date", "money": "an amount", "number": "a number", "int": "a whole number", "bool": "a yes/no value"}.get(col.kind, col.kind)
-            hint = " (if the file uses decimal commas, set decimal: \",\" in the mapping)" if col.kind in ("money", "number") else ""
             idx = bad[bad].index
             problems.append(
                 pd.DataFrame(
@@ -227,28 +246,19 @@ def prepare(
                         "row": idx,
                         "rule": f"unparseable_{col.kind}",
                         "column": name,
-                        "problem": [f"{name}: cannot read {str(v)[:40]!r} as {kind_word}{hint}" for v in mapped.loc[idx, name]],
+                        "problem": [unparseable_message(table, name, v) for v in mapped.loc[idx, name]],
                     }
                 )
             )
         typed[name] = out.astype(canonical_dtype(col.kind)) if col.kind != "category" else out
     frame = pd.DataFrame(typed, index=mapped.index)
-    schema_problems = row_problems(frame, table, now)
+    known = known_customers if table in FK_REQUIRED and "customer_id" in frame else None
+    schema_problems = row_problems(frame, table, now, known)
     if len(schema_problems) and problems:
         unparsed = pd.concat(problems)[["row", "column"]]
         key = set(zip(unparsed["row"], unparsed["column"]))
         mask = [not (r == "not_nullable" and (row, c) in key) for row, r, c in zip(schema_problems["row"], schema_problems["rule"], schema_problems["column"])]
         schema_problems = schema_problems[mask]
     problems.append(schema_problems)
-    if known_customers is not None and table in FK_REQUIRED and "customer_id" in frame:
-        unknown = frame["customer_id"].notna() & ~frame["customer_id"].isin(known_customers)
-        if unknown.any():
-            hint = "load the customers table first" if len(known_customers) == 0 else "check the id or load the missing customers"
-            problems.append(
-                pd.DataFrame(
-                    {"row": unknown[unknown].index, "rule": "unknown_customer", "column": "customer_id",
-                     "problem": f"customer_id not found in customers ({hint})"}
-                )
-            )
-    probs = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(len(p) for p in problems) else pd.DataFrame(columns=["row", "rule", "column", "problem"])
+    probs = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(len(p) for p in problems) else pd.DataFrame(columns=PROBLEM_COLUMNS)
     return Prepared(frame.reset_index(drop=True), raw, m, probs, ignored, warnings)

@@ -44,21 +44,40 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 import duckdb
 import pandas as pd
 
-from crmkit.contract.coerce import FALSE_VALUES, TRUE_VALUES, _EMPTY, _parse_number, coerce_bools, coerce_dates
-from crmkit.errors import DataError
-from crmkit.ingest.canonical import FK_REQUIRED, IngestReport, _apply_mapping, resolve_mapping
+from crmkit.contract.coerce import EMPTY_MARKERS, FALSE_VALUES, TRUE_VALUES, coerce_bools, coerce_dates, parse_number
 from crmkit.contract.mapping import Mapping
-from crmkit.contract.schemas import DEFAULT_SCALE, RULES
-from crmkit.ingest.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, RawSource, _sniff_delimiter, is_sql_url
-from crmkit.store.database import DEFAULT_MAX_REJECT_RATE, Store
+from crmkit.contract.rules import FK_REQUIRED, reference_time, unparseable_message
+from crmkit.contract.sqlrules import PROBLEMS_DDL, insert_problems
 from crmkit.contract.tables import Table, table as get_table
+from crmkit.errors import DataError
+from crmkit.ingest.canonical import DEFAULT_MAX_REJECT_RATE, IngestReport, apply_mapping, rejects_file_name, resolve_mapping
+from crmkit.ingest.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, RawSource, is_sql_url, sniff_delimiter
+from crmkit.sqltext import ident, literal
 
-__all__ = ["ingest_large", "DEFAULT_MEMORY_LIMIT", "ProgressCallback"]
+__all__ = ["ingest_large", "IngestTarget", "DEFAULT_MEMORY_LIMIT", "ProgressCallback"]
+
+
+class IngestTarget(Protocol):
+    """What :func:`ingest_large` needs of the store it loads into (:class:`crmkit.store.Store` is one).
+
+    ``path`` is the DuckDB file (attached to the staging connection to read
+    the known customers and to write); ``write_rows`` swaps or upserts the
+    rows of a relation and logs the ingest inside the caller's transaction;
+    ``ingest`` is the pandas path, used for sources DuckDB does not read.
+    """
+
+    path: Path
+    read_only: bool
+
+    def write_rows(self, con: duckdb.DuckDBPyConnection, t: Table, company: str, relation: str, columns: list[str],
+                   mode: str, report: IngestReport, started: dt.datetime, mapping_path: str | None) -> None: ...
+
+    def ingest(self, source: Any, table: str, company: str, mapping: Any = None, **kw: Any) -> IngestReport: ...
 
 #: DuckDB memory limit used while staging and writing, unless one is given.
 DEFAULT_MEMORY_LIMIT = "2GB"
@@ -68,7 +87,6 @@ ProgressCallback = Callable[[str, dict[str, Any]], None]
 MAX_FAILURE_CASES = 1_000_000
 
 _PARSED_KINDS = ("date", "money", "number", "int", "bool")
-_KIND_WORD = {"date": "a date", "money": "an amount", "number": "a number", "int": "a whole number", "bool": "a yes/no value"}
 _CHUNK = 1 << 22
 # Python's str.strip() whitespace, for SQL trim().
 _WS = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -89,24 +107,9 @@ _DIRECTIVE_RE = {
 }
 
 
-def _q(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _lit(value: Any) -> str:
-    """An SQL literal for a string, number, bool or None."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return repr(float(value)) if isinstance(value, float) else str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _regex(pattern: str) -> str:
-    return _lit(pattern)
+def _text_or_null(value: str | None) -> str:
+    """A VARCHAR constant, or NULL for None."""
+    return "NULL" if value is None else literal(value)
 
 
 # --------------------------------------------------------------------------- source
@@ -253,11 +256,11 @@ def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
     if not enc.startswith("utf-8"):
         read_path = workdir / "source-utf8.csv"
         _transcode(path, enc, read_path, declared)
-    sep = m.delimiter or _sniff_delimiter(head[:65536])
+    sep = m.delimiter or sniff_delimiter(head[:65536])
 
     def reader(p: Path) -> str:
         return (
-            f"read_csv({_lit(str(p))}, all_varchar=true, header=true, delim={_lit(sep)}, quote='\"', "
+            f"read_csv({literal(str(p))}, all_varchar=true, header=true, delim={literal(sep)}, quote='\"', "
             f"escape='\"', skip={int(m.skip_rows)}, null_padding=true, auto_detect=true, "
             "strict_mode=false, parallel=true)"
         )
@@ -295,7 +298,7 @@ def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
 
 def _open_parquet(con, path: Path) -> _Source:
     digest = _Digest(path)
-    reader = f"read_parquet({_lit(str(path))}, file_row_number=true)"
+    reader = f"read_parquet({literal(str(path))}, file_row_number=true)"
     try:
         import pyarrow.parquet as pq
 
@@ -321,28 +324,28 @@ _MACROS = [
     "CREATE OR REPLACE MACRO _isws(c) AS (c BETWEEN 9 AND 13 OR c BETWEEN 28 AND 32 OR c BETWEEN 8192 AND 8202 "
     "OR c IN (133, 160, 5760, 8232, 8233, 8239, 8287, 12288))",
     # trim() with a character set is slow: only call it when an end is whitespace
-    f"CREATE OR REPLACE MACRO _pystrip(s) AS CASE WHEN _isws(ord(s)) OR regexp_matches(s, {_regex(_WS_END_RE)}) "
-    f"THEN trim(s, {_lit(_WS)}) ELSE s END",
+    f"CREATE OR REPLACE MACRO _pystrip(s) AS CASE WHEN _isws(ord(s)) OR regexp_matches(s, {literal(_WS_END_RE)}) "
+    f"THEN trim(s, {literal(_WS)}) ELSE s END",
     # crmkit.contract.coerce._as_text on a value already stripped
     "CREATE OR REPLACE MACRO _empty(s) AS CASE WHEN lower(s) IN ("
-    + ", ".join(_lit(x) for x in sorted(_EMPTY)) + ") THEN NULL ELSE s END",
+    + ", ".join(literal(x) for x in sorted(EMPTY_MARKERS)) + ") THEN NULL ELSE s END",
     # crmkit.contract.coerce._parse_number after currency removal and the parenthesis rule, decimal "."
     "CREATE OR REPLACE MACRO _num_dot(x) AS CASE "
     "WHEN x LIKE '%\\%%' ESCAPE '\\' OR contains(x, ' ') THEN NULL "
-    f"WHEN contains(x, ',') THEN CASE WHEN regexp_full_match(x, {_regex(_THOUSANDS_DOT_RE)}) THEN replace(x, ',', '') END "
+    f"WHEN contains(x, ',') THEN CASE WHEN regexp_full_match(x, {literal(_THOUSANDS_DOT_RE)}) THEN replace(x, ',', '') END "
     "ELSE x END",
     "CREATE OR REPLACE MACRO _num_comma(x) AS CASE "
     "WHEN x LIKE '%\\%%' ESCAPE '\\' THEN NULL "
-    f"WHEN regexp_full_match(x, {_regex(_THOUSANDS_COMMA_RE)}) THEN replace(replace(x, '.', ''), ',', '.') "
+    f"WHEN regexp_full_match(x, {literal(_THOUSANDS_COMMA_RE)}) THEN replace(replace(x, '.', ''), ',', '.') "
     "WHEN contains(x, '.') THEN NULL ELSE replace(x, ',', '.') END",
-    f"CREATE OR REPLACE MACRO _plain(y) AS CASE WHEN regexp_full_match(y, {_regex(_PLAIN_RE)}) THEN CAST(y AS DOUBLE) END",
-    f"CREATE OR REPLACE MACRO _cur(t) AS _pystrip(replace(regexp_replace(t, {_regex(_CURRENCY_RE)}, '', 'g'), chr(160), ' '))",
+    f"CREATE OR REPLACE MACRO _plain(y) AS CASE WHEN regexp_full_match(y, {literal(_PLAIN_RE)}) THEN CAST(y AS DOUBLE) END",
+    f"CREATE OR REPLACE MACRO _cur(t) AS _pystrip(replace(regexp_replace(t, {literal(_CURRENCY_RE)}, '', 'g'), chr(160), ' '))",
     # ISO forms (after normalisation) that pandas' ISO8601 parser reads identically
-    f"CREATE OR REPLACE MACRO _iso(n) AS CASE WHEN regexp_full_match(n, {_regex(_ISO_RE)}) THEN "
+    f"CREATE OR REPLACE MACRO _iso(n) AS CASE WHEN regexp_full_match(n, {literal(_ISO_RE)}) THEN "
     "try_strptime(n, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d']) END",
     # crmkit.contract.coerce.coerce_dates normalisation (lookarounds rewritten for RE2)
     "CREATE OR REPLACE MACRO _norm(t) AS replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(t, "
-    f"{_regex(_CN_DATE_RE)}, '\\1-\\2-\\3', 'g'), '^(\\d{{4}})[/.](\\d{{1,2}})[/.](\\d{{1,2}})', '\\1-\\2-\\3'), "
+    f"{literal(_CN_DATE_RE)}, '\\1-\\2-\\3', 'g'), '^(\\d{{4}})[/.](\\d{{1,2}})[/.](\\d{{1,2}})', '\\1-\\2-\\3'), "
     "'^(\\d{4})-(\\d)-', '\\1-0\\2-'), '^(\\d{4}-\\d{2})-(\\d)(\\D|$)', '\\1-0\\2\\3'), 'T', ' ')",
 ]
 
@@ -357,7 +360,7 @@ def _let(value: str, var: str, body: str) -> str:
     return f"list_transform([{value}], lambda {var}: {body})[1]"
 
 
-_EMPTY_SQL = ", ".join(_lit(x) for x in sorted(_EMPTY))
+_EMPTY_SQL = ", ".join(literal(x) for x in sorted(EMPTY_MARKERS))
 
 
 def _not_ws(c: str) -> str:
@@ -424,7 +427,7 @@ def _mapped_text(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
     s = str(v).strip()
-    return None if s.lower() in _EMPTY else s
+    return None if s.lower() in EMPTY_MARKERS else s
 
 
 @dataclass
@@ -450,7 +453,7 @@ class _Col:
 
     @property
     def uses_text(self) -> bool:
-        t = _q("t_" + self.canon)
+        t = ident("t_" + self.canon)
         return t in self.value or (self.present is not None and t in self.present) or any(t in e for e in self.prep.values())
 
     @property
@@ -464,22 +467,22 @@ _NUMERIC = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT
 
 def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: Mapping, is_csv: bool,
                 codes: tuple[str, ...] | None) -> _Col:
-    ref = _q(header)
+    ref = ident(header)
     typ = sqltype.upper()
     numeric = typ in _NUMERIC or typ.startswith("DECIMAL")
-    tref = _q("t_" + canon)
+    tref = ident("t_" + canon)
     vm = m.values.get(canon)
     if vm:
         inner = f"coalesce({ref}, '')" if is_csv else _py_str_sql(ref, typ)
-        keys = "[" + ", ".join(_lit(k) for k in vm) + "]"
-        vals = "(CAST([" + ", ".join(_lit(_mapped_text(v)) for v in vm.values()) + "] AS VARCHAR[]))"
+        keys = "[" + ", ".join(literal(k) for k in vm) + "]"
+        vals = "(CAST([" + ", ".join(_text_or_null(_mapped_text(v)) for v in vm.values()) + "] AS VARCHAR[]))"
         # list_position is NULL or 0 when the key is absent; mapped targets are already _as_text
         general = (f"CASE WHEN coalesce(list_position({keys}, _pystrip(_x)), 0) = 0 THEN _empty(_pystrip(_x)) "
                    f"ELSE {vals}[list_position({keys}, _pystrip(_x))] END")
         # a value equal to a key without surrounding whitespace is that key after _pystrip; a value with
         # no surrounding whitespace that equals no such key equals no key at all
         exact = [(k, v) for k, v in vm.items() if k == k.strip()]
-        whens = " ".join(f"WHEN {_lit(k)} THEN CAST({_lit(_mapped_text(v))} AS VARCHAR)" for k, v in exact)
+        whens = " ".join(f"WHEN {literal(k)} THEN CAST({_text_or_null(_mapped_text(v))} AS VARCHAR)" for k, v in exact)
         text = _fast_text(inner, general)
         if whens:
             text = f"CASE {inner} {whens} ELSE {text} END"
@@ -514,10 +517,10 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
                 value = "CAST(NULL AS TIMESTAMP)"
             elif m.date_format:
                 rx = _format_regex(m.date_format)
-                value = (f"CASE WHEN regexp_full_match({tref}, {_regex(rx)}) THEN try_strptime({tref}, {_lit(m.date_format)}) END"
+                value = (f"CASE WHEN regexp_full_match({tref}, {literal(rx)}) THEN try_strptime({tref}, {literal(m.date_format)}) END"
                          if rx else "CAST(NULL AS TIMESTAMP)")
             else:
-                norm = f"CASE WHEN regexp_full_match({tref}, {_regex(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
+                norm = f"CASE WHEN regexp_full_match({tref}, {literal(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
                 value = _let(norm, "_ld", "_iso(_ld)")
     elif kind in ("money", "number", "int"):
         scale = m.amount_scale if kind == "money" else 1.0
@@ -536,8 +539,8 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
             if m.decimal == ",":
                 unparen = f"replace({unparen}, ' ', '')"
             number = _let(f"{conv}({_let(unparen, '_lu', '_lu')})", "_ly",
-                          f"CASE WHEN regexp_full_match(_ly, {_regex(_PLAIN_RE)}) THEN CAST(_ly AS DOUBLE) END")
-            cur = _let(f"replace(regexp_replace({tref}, {_regex(_CURRENCY_RE)}, '', 'g'), chr(160), ' ')", "_lr", "_pystrip(_lr)")
+                          f"CASE WHEN regexp_full_match(_ly, {literal(_PLAIN_RE)}) THEN CAST(_ly AS DOUBLE) END")
+            cur = _let(f"replace(regexp_replace({tref}, {literal(_CURRENCY_RE)}, '', 'g'), chr(160), ' ')", "_lr", "_pystrip(_lr)")
             slow = _let(cur, "_lc", f"(CASE WHEN _lc LIKE '(%)' THEN -1.0 ELSE 1.0 END) * {number}")
             fast = ""
             if m.decimal == ".":
@@ -546,10 +549,10 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
                 money_re = rf"[+-]?[¥￥$€£]?{body}|[¥￥$€£][+-]?{body}"
                 # translate() is slow: a value that starts with its one symbol and has no comma is the rest
                 starts = " OR ".join(f"({tref} >= chr({ord(c)}) AND {tref} < chr({ord(c) + 1}))" for c in "¥￥$€£")
-                fast = (f"WHEN regexp_full_match({tref}, {_regex(money_re)}) "
+                fast = (f"WHEN regexp_full_match({tref}, {literal(money_re)}) "
                         f"THEN CASE WHEN ({starts}) AND NOT contains({tref}, ',') THEN CAST({tref}[2:] AS DOUBLE) "
                         f"ELSE CAST(translate({tref}, '¥￥$€£,', '') AS DOUBLE) END ")
-            value = (f"(CASE WHEN regexp_full_match({tref}, {_regex(plain)}) THEN TRY_CAST({tref} AS DOUBLE) "
+            value = (f"(CASE WHEN regexp_full_match({tref}, {literal(plain)}) THEN TRY_CAST({tref} AS DOUBLE) "
                      f"{fast}ELSE {slow} END){mul}")
     elif kind == "bool":
         present = f"({tref} IS NOT NULL)"
@@ -558,8 +561,8 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
             present = f"({ref} IS NOT NULL)"
         else:
             residue = True
-            tv = ", ".join(_lit(v) for v in sorted(TRUE_VALUES))
-            fv = ", ".join(_lit(v) for v in sorted(FALSE_VALUES))
+            tv = ", ".join(literal(v) for v in sorted(TRUE_VALUES))
+            fv = ", ".join(literal(v) for v in sorted(FALSE_VALUES))
             value = f"CASE WHEN lower({tref}) IN ({tv}) THEN TRUE WHEN lower({tref}) IN ({fv}) THEN FALSE END"
     else:
         raise DataError(f"Unknown column kind {kind!r}")
@@ -616,18 +619,18 @@ def _stage(con, plan: _Plan) -> None:
     src = plan.src
     if src.kind == "csv":
         # DuckDB's header names, renamed to the stripped names pandas uses
-        base = "SELECT " + ", ".join(f"{_q(r)} AS {_q(h)}" for h, r in zip(src.headers, src.reader_names)) + f" FROM {src.reader}"
+        base = "SELECT " + ", ".join(f"{ident(r)} AS {ident(h)}" for h, r in zip(src.headers, src.reader_names)) + f" FROM {src.reader}"
     else:
         base = f"SELECT * FROM {src.reader}"
     # text only where the typed value reads it (DuckDB does not prune unused projections here)
-    l1 = ", ".join([f"{c.text} AS {_q('t_' + c.canon)}" for c in plan.cols if c.uses_text])
+    l1 = ", ".join([f"{c.text} AS {ident('t_' + c.canon)}" for c in plan.cols if c.uses_text])
     l2 = ", ".join([f"{e} AS {n}" for c in plan.cols for n, e in c.prep.items()])
     l3, out = [], ["FALSE AS _rejected"]
     if src.kind == "parquet":
         out.append("file_row_number AS _row")
     fails, items = [], []
     for c in plan.cols:
-        v, n = _q("v_" + c.canon), _q("n_" + c.canon)
+        v, n = ident("v_" + c.canon), ident("n_" + c.canon)
         l3.append(f"{c.value} AS {v}")
         out.append(v)
         if c.present is not None:
@@ -635,10 +638,10 @@ def _stage(con, plan: _Plan) -> None:
             out.append(n)
             if src.kind == "csv":
                 fails.append(_fails(c, v, n))
-                items.append((("w", c.canon), f"CASE WHEN {fails[-1]} THEN ltrim({_q(c.header)}, ' ') END"))
+                items.append((("w", c.canon), f"CASE WHEN {fails[-1]} THEN ltrim({ident(c.header)}, ' ') END"))
             if c.residue:
                 fails.append(f"({n} AND {v} IS NULL)")
-                items.append((("x", c.canon), f"CASE WHEN {fails[-1]} THEN {_q('t_' + c.canon)} END"))
+                items.append((("x", c.canon), f"CASE WHEN {fails[-1]} THEN {ident('t_' + c.canon)} END"))
     plan.fail_pos = {key: i + 1 for i, (key, _) in enumerate(items)}
     if items:
         out.append(f"CASE WHEN {' OR '.join(fails)} THEN CAST([{', '.join(e for _, e in items)}] AS VARCHAR[]) END AS _fail")
@@ -653,11 +656,11 @@ def _src_view(con, plan: _Plan) -> None:
     """``_src``: the source values with ``_row``, read again where needed (rejects file; Parquet messages)."""
     src = plan.src
     if src.kind == "csv":
-        cols = ", ".join(f"ltrim({_q(r)}, ' ') AS {_q(h)}" for h, r in zip(src.headers, src.reader_names))
+        cols = ", ".join(f"ltrim({ident(r)}, ' ') AS {ident(h)}" for h, r in zip(src.headers, src.reader_names))
         # row_number() over the whole file reads it in order, as the staging rowids were assigned
         con.execute(f"CREATE OR REPLACE VIEW _src AS SELECT row_number() OVER () - 1 AS _row, {cols} FROM {src.reader}")
     else:
-        cols = ", ".join(_q(h) for h in src.headers)
+        cols = ", ".join(ident(h) for h in src.headers)
         con.execute(f"CREATE OR REPLACE VIEW _src AS SELECT file_row_number AS _row, {cols} FROM {src.reader}")
 
 
@@ -669,7 +672,7 @@ def _resolve_residue(con, plan: _Plan) -> None:
     """Send present values the SQL fast path did not read to the pandas coercion."""
     m = plan.m
     for c in plan.cols:
-        v = _q("v_" + c.canon)
+        v = ident("v_" + c.canon)
         if c.residue:
             x = plan.fail("x", c.canon)
             texts = con.execute(
@@ -685,7 +688,7 @@ def _resolve_residue(con, plan: _Plan) -> None:
                 res = pd.DataFrame({"_res_t": s, "_res_v": out.astype("boolean")})
             else:
                 scale = m.amount_scale if c.kind == "money" else 1.0
-                num = pd.to_numeric(pd.Series([_parse_number(x, m.decimal) for x in s], dtype=object),
+                num = pd.to_numeric(pd.Series([parse_number(x, m.decimal) for x in s], dtype=object),
                                     errors="coerce").astype("float64")
                 res = pd.DataFrame({"_res_t": s, "_res_v": num * scale if scale != 1 else num})
             res = res[res["_res_v"].notna()]
@@ -710,15 +713,15 @@ def _typed_view(con, plan: _Plan) -> None:
     rr = _row_ref(plan)
     parts = [f"{rr} AS _row", "_rejected"]
     for c in plan.cols:
-        v = _q("v_" + c.canon)
+        v = ident("v_" + c.canon)
         if c.kind == "int":
             frac = f"({v} IS NOT NULL AND {v} <> floor({v}))"
-            parts.append(f"CASE WHEN {frac} THEN NULL ELSE TRY_CAST(round({v}) AS BIGINT) END AS {_q(c.canon)}")
-            parts.append(f"(({_q('n_' + c.canon)} AND {v} IS NULL) OR {frac}) AS {_q('b_' + c.canon)}")
+            parts.append(f"CASE WHEN {frac} THEN NULL ELSE TRY_CAST(round({v}) AS BIGINT) END AS {ident(c.canon)}")
+            parts.append(f"(({ident('n_' + c.canon)} AND {v} IS NULL) OR {frac}) AS {ident('b_' + c.canon)}")
         else:
-            parts.append(f"{v} AS {_q(c.canon)}")
+            parts.append(f"{v} AS {ident(c.canon)}")
             if c.present is not None:
-                parts.append(f"({_q('n_' + c.canon)} AND {v} IS NULL) AS {_q('b_' + c.canon)}")
+                parts.append(f"({ident('n_' + c.canon)} AND {v} IS NULL) AS {ident('b_' + c.canon)}")
     if plan.fail_pos:
         parts.append("_fail")
     con.execute(f"CREATE VIEW _typed AS SELECT {', '.join(parts)} FROM _stage")
@@ -726,147 +729,52 @@ def _typed_view(con, plan: _Plan) -> None:
 
 def _messages(con, plan: _Plan, c: _Col) -> None:
     """Unparseable values of *c* as problems, worded as crmkit.ingest.canonical does."""
-    b = _q("b_" + c.canon)
+    b = ident("b_" + c.canon)
     if plan.src.kind == "csv":
         bad = f"(SELECT _row, {plan.fail('w', c.canon)} AS _w FROM _typed WHERE {b})"
     else:  # the typed source value, read again
-        bad = f"(SELECT _row, {_q(c.header)} AS _w FROM _src WHERE _row IN (SELECT _row FROM _typed WHERE {b}))"
+        bad = f"(SELECT _row, {ident(c.header)} AS _w FROM _src WHERE _row IN (SELECT _row FROM _typed WHERE {b}))"
     vals = con.execute(f"SELECT DISTINCT _w AS v FROM {bad}").fetchall()
-    word = _KIND_WORD.get(c.kind, c.kind)
-    hint = " (if the file uses decimal commas, set decimal: \",\" in the mapping)" if c.kind in ("money", "number") else ""
     msgs = pd.DataFrame(
-        {"_msg_v": [v for (v,) in vals],
-         "_msg_p": [f"{c.canon}: cannot read {str(v)[:40]!r} as {word}{hint}" for (v,) in vals]}
+        {"_msg_v": [v for (v,) in vals], "_msg_p": [unparseable_message(plan.t.name, c.canon, v) for (v,) in vals]}
     )
     msgs["_msg_v"] = msgs["_msg_v"].astype(object)
     con.register("_msg_df", msgs)
     con.execute(
-        f"INSERT INTO _problems SELECT t._row, {c.pos}, {_lit('unparseable_' + c.kind)}, {_lit(c.canon)}, g._msg_p "
+        f"INSERT INTO _problems SELECT t._row, {c.pos}, {literal('unparseable_' + c.kind)}, {literal(c.canon)}, g._msg_p "
         f"FROM {bad} t JOIN _msg_df g ON t._w IS NOT DISTINCT FROM g._msg_v"
     )
     con.unregister("_msg_df")
 
 
 def _check_problems(con, plan: _Plan, now: pd.Timestamp, known: str | None) -> None:
-    """Fill ``_problems(row, ord, rule, col, problem)`` like crmkit.ingest.canonical.
+    """Fill ``_problems(row, ord, rule, col, problem)`` as crmkit.ingest.canonical does.
 
-    The row-level rules are first counted together in one scan (usually no row
-    breaks one), and the key checks look only at the keys that occur more than
-    once.
+    Unreadable values first (``ord`` = the column's position), then the rule
+    table of :mod:`crmkit.contract.rules`, run by its SQL backend
+    (:func:`crmkit.contract.sqlrules.insert_problems`) over ``_typed``.
     """
-    t = plan.t
-    present = {c.canon: c for c in plan.cols}
-    con.execute("CREATE TABLE _problems (row BIGINT, ord INTEGER, rule VARCHAR, col VARCHAR, problem VARCHAR)")
+    con.execute(PROBLEMS_DDL.format(name="_problems"))
     parsed = [c for c in plan.cols if c.present is not None]
     if parsed:
         counts = con.execute(
-            "SELECT " + ", ".join(f"count_if({_q('b_' + c.canon)})" for c in parsed) + " FROM _typed"
+            "SELECT " + ", ".join(f"count_if({ident('b_' + c.canon)})" for c in parsed) + " FROM _typed"
         ).fetchone()
         for c, n in zip(parsed, counts):
             if n:
                 _messages(con, plan, c)
-
-    rules: list[tuple[int, str, str | None, str, str]] = []  # ord, rule, column, problem, condition
-
-    def add(ord_: int, rule: str, col: str | None, problem: str, where: str) -> None:
-        rules.append((ord_, rule, col, problem, where))
-
-    dup = RULES["field_uniqueness"]
-    # DataFrame-level: multi-column primary key, then the table checks, then "not in the future"
-    base = 1000
-    if len(t.primary_key) > 1:
-        keys = [k for k in t.primary_key if k in present]
-        if keys:
-            kl = ", ".join(_q(k) for k in keys)
-            anyk = " OR ".join(f"{_q(k)} IS NOT NULL" for k in keys)
-            same = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM d.{_q(k)}" for k in keys)
-            # row_number over the rows of repeated keys only: the same partitions as over all rows
-            con.execute(
-                f"INSERT INTO _problems SELECT _row, {base}, 'multiple_fields_uniqueness', NULL, {_lit(dup)} FROM ("
-                f"SELECT _row, {anyk} AS anyk, row_number() OVER (PARTITION BY {kl} ORDER BY _row) AS k FROM _typed t "
-                f"SEMI JOIN (SELECT {kl} FROM _typed GROUP BY ALL HAVING count(*) > 1) d ON {same}"
-                ") WHERE k > 1 AND anyk"
-            )
-    checks: list[tuple[str, str]] = []
-    if t.name == "orders":
-        ret = "coalesce(is_return, FALSE)" if "is_return" in present else "FALSE"
-        checks.append(("negative_amount_not_return", f"amount < 0 AND NOT {ret}"))
-    if t.name == "surveys":
-        default = "CASE survey_type " + " ".join(f"WHEN {_lit(k)} THEN {float(v)!r}" for k, v in DEFAULT_SCALE.items()) + " ELSE 10.0 END"
-        top = f"coalesce(scale_max, {default})" if "scale_max" in present else default
-        checks.append(("score_out_of_scale", f"score IS NOT NULL AND NOT (score >= 0 AND score <= {top})"))
-    if t.name == "tickets":
-        conds = []
-        if "first_response_at" in present:
-            conds.append("first_response_at < opened_at")
-        if "resolved_at" in present:
-            conds.append("resolved_at < opened_at")
-            if "first_response_at" in present:
-                conds.append("resolved_at < first_response_at")
-        checks.append(("ticket_times_ordered", " OR ".join(conds) or "FALSE"))
-    if t.name == "campaigns":
-        ok = "end_date" in present and "start_date" in present
-        checks.append(("campaign_dates_ordered", "end_date < start_date" if ok else "FALSE"))
-    for i, (rule, cond) in enumerate(checks):
-        add(base + 1 + i, rule, None, RULES[rule], f"coalesce({cond}, FALSE)")
-    k = base + 1 + len(checks)
-    for c in t.columns:
-        if c.kind == "date":
-            if c.name in present:
-                msg = f"{c.name} lies in the future"
-                add(k, msg, None, msg, f"{_q(c.name)} > TIMESTAMP {_lit(str(now.floor('us')))}")
-            k += 1
-    # column level, in the table's column order
-    for j, c in enumerate(t.columns):
-        if c.name not in present:
-            continue
-        o = 2000 + 10 * j
-        col = present[c.name]
-        if c.required:
-            cond = f"{_q(c.name)} IS NULL" + (f" AND NOT {_q('b_' + c.name)}" if col.present is not None else "")
-            add(o, "not_nullable", c.name, f"{c.name}: {RULES['not_nullable']}", cond)
-        if len(t.primary_key) == 1 and t.primary_key[0] == c.name:
-            q = _q(c.name)
-            # equal keys have equal hashes: group the 8-byte hashes (a smaller hash table), then the keys behind repeated ones
-            con.execute(
-                f"CREATE TEMP TABLE _dupkeys AS SELECT {q} FROM _typed WHERE {q} IS NOT NULL AND hash({q}) IN ("
-                f"SELECT hash({q}) FROM _typed WHERE {q} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) GROUP BY 1 HAVING count(*) > 1"
-            )
-            if con.execute("SELECT count(*) FROM _dupkeys").fetchone()[0]:
-                con.execute(
-                    f"INSERT INTO _problems SELECT _row, {o + 1}, 'field_uniqueness', {_lit(c.name)}, {_lit(c.name + ': ' + dup)} FROM ("
-                    f"SELECT _row, row_number() OVER (PARTITION BY {q} ORDER BY _row) AS k FROM _typed "
-                    f"WHERE {q} IN (SELECT {q} FROM _dupkeys)) WHERE k > 1"
-                )
-            con.execute("DROP TABLE _dupkeys")
-        if c.min is not None:
-            add(o + 2, f"greater_than_or_equal_to({c.min})", c.name, f"{c.name} must be at least {c.min}",
-                f"{_q(c.name)} < {c.min}")
-        if c.max is not None:
-            add(o + 3, f"less_than_or_equal_to({c.max})", c.name, f"{c.name} must be at most {c.max}",
-                f"{_q(c.name)} > {c.max}")
-    # usually no row breaks a rule: one count over the columns the rules read, then a scan per rule only if needed
-    if rules and con.execute("SELECT count(*) FROM _typed WHERE " + " OR ".join(f"({r[4]})" for r in rules)).fetchone()[0]:
-        for ord_, rule, col, problem, where in rules:
-            con.execute(
-                f"INSERT INTO _problems SELECT _row, {ord_}, {_lit(rule)}, {_lit(col)}, {_lit(problem)} FROM _typed WHERE {where}"
-            )
-    if known is not None and t.name in FK_REQUIRED and "customer_id" in present:
-        n_known = con.execute("SELECT count(*) FROM _known").fetchone()[0]
-        hint = "load the customers table first" if n_known == 0 else "check the id or load the missing customers"
-        con.execute(
-            f"INSERT INTO _problems SELECT t._row, 9000, 'unknown_customer', 'customer_id', "
-            f"{_lit('customer_id not found in customers (' + hint + ')')} FROM _typed t "
-            "ANTI JOIN _known k ON t.customer_id = k.customer_id WHERE t.customer_id IS NOT NULL"
-        )
+    insert_problems(
+        con, plan.t.name, "_typed", [c.canon for c in plan.cols], now, problems="_problems",
+        unparsed={c.canon: ident("b_" + c.canon) for c in parsed}, known=known,
+    )
 
 
 def _category_warnings(con, plan: _Plan) -> list[str]:
     out = []
     for c in plan.cols:
         if c.kind == "category" and c.codes:
-            codes = ", ".join(_lit(x) for x in c.codes)
-            q = _q(c.canon)
+            codes = ", ".join(literal(x) for x in c.codes)
+            q = ident(c.canon)
             rows = con.execute(
                 f"SELECT {q}, count(*) FROM _typed WHERE {q} IS NOT NULL AND {q} NOT IN ({codes}) GROUP BY 1"
             ).fetchall()
@@ -904,7 +812,7 @@ def _write_rejects(con, plan: _Plan, path: Path) -> None:
              SELECT row, problem, min(ord) AS o FROM _problems GROUP BY row, problem) GROUP BY row"""
     )
     _src_view(con, plan)
-    cols = ", ".join(f"s.{_q(h)}" for h in plan.src.headers)
+    cols = ", ".join(f"s.{ident(h)}" for h in plan.src.headers)
     q = (f"SELECT b._row + {plan.src.row_offset} AS source_row, b.problems, {cols} FROM _bad b JOIN _src s USING (_row) "
          "ORDER BY b._row")
     reader = con.sql(q).to_arrow_reader(200_000)
@@ -955,8 +863,8 @@ def _workdir(base: str | os.PathLike | None) -> Iterator[Path]:
 
 
 def _settings(con, workdir: Path, memory_limit: str | None, threads: int | None) -> None:
-    con.execute(f"SET memory_limit = {_lit(memory_limit or DEFAULT_MEMORY_LIMIT)}")
-    con.execute(f"SET temp_directory = {_lit(str(workdir / 'spill'))}")
+    con.execute(f"SET memory_limit = {literal(memory_limit or DEFAULT_MEMORY_LIMIT)}")
+    con.execute(f"SET temp_directory = {literal(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = true")
     # A long IN list of constants is otherwise planned as a join with the list, and a plan with a join
     # appends in any order: CSV rows are numbered by the order they are staged in.
@@ -966,7 +874,7 @@ def _settings(con, workdir: Path, memory_limit: str | None, threads: int | None)
 
 
 def ingest_large(
-    store: Store,
+    store: IngestTarget,
     source: str | os.PathLike,
     table: str,
     company: str,
@@ -990,8 +898,8 @@ def ingest_large(
 
     Parameters
     ----------
-    store : Store
-        Target store (not read-only).
+    store : IngestTarget
+        Target store, not read-only (a :class:`crmkit.store.Store`).
     source : path
         CSV (``.csv``, ``.txt``, ``.tsv``; UTF-8, UTF-8 with BOM, GBK/GB18030)
         or Parquet file.
@@ -1042,7 +950,8 @@ def ingest_large(
     src_str = str(source)
     suffix = Path(src_str).suffix.lower()
     if is_sql_url(src_str) or suffix in EXCEL_SUFFIXES:
-        return store.ingest(source, table, company, m, mode=mode, max_reject_rate=max_reject_rate, rejects_dir=rejects_dir)
+        return store.ingest(source, table, company, m, mode=mode, max_reject_rate=max_reject_rate, rejects_dir=rejects_dir,
+                            engine="pandas")
     started = dt.datetime.now()
     t0 = time.perf_counter()
     path = _check_path(source)
@@ -1050,7 +959,7 @@ def ingest_large(
         raise DataError(
             f"{path}: unsupported file type {suffix!r}. Use CSV (.csv/.txt/.tsv), Excel (.xlsx) or Parquet (.parquet)."
         )
-    now = pd.Timestamp.now() + pd.Timedelta(days=1)
+    now = reference_time()
     with _workdir(tmp_dir) as wd:
         # staging lives in memory (spilling to the work directory beyond memory_limit): writing it to a
         # database file would compress every column only to read it back once
@@ -1063,7 +972,7 @@ def ingest_large(
                 raise DataError(f"{path} has a header but no data rows. Export the table again.")
             # mapping errors exactly as crmkit.ingest.canonical
             raw = RawSource(pd.DataFrame(columns=src.headers), pd.Series([], dtype="int64"), src.description, "", src.encoding)
-            mapped, ignored = _apply_mapping(raw, m)
+            mapped, ignored = apply_mapping(raw, m)
             headers = _header_map(m, t, src.headers)
             assert list(headers) == list(mapped.columns)
             cols = []
@@ -1105,8 +1014,7 @@ def ingest_large(
             if rejected:
                 d = Path(rejects_dir) if rejects_dir else store.path.parent / "rejects"
                 d.mkdir(parents=True, exist_ok=True)
-                safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in company)
-                rpath = d / f"{safe}_{table}_{started:%Y%m%d-%H%M%S}.csv"
+                rpath = d / rejects_file_name(company, table, started)
                 _write_rejects(con, plan, rpath)
                 report.rejects_file = str(rpath)
                 # a flag rather than an anti join when writing: a plan with a join appends in any order
@@ -1134,17 +1042,17 @@ def ingest_large(
     return report
 
 
-def _attach_store(con, store: Store, read_only: bool) -> None:
+def _attach_store(con, store: IngestTarget, read_only: bool) -> None:
     """Attach the store as ``_st``, with the errors of :meth:`crmkit.store.database.Store.connect`."""
     try:
-        con.execute(f"ATTACH {_lit(str(store.path))} AS _st" + (" (READ_ONLY)" if read_only else ""))
+        con.execute(f"ATTACH {literal(str(store.path))} AS _st" + (" (READ_ONLY)" if read_only else ""))
     except duckdb.IOException as e:
         first = str(e).splitlines()[0]
         hint = " Another process is writing to it; wait for it to finish." if "lock" in first.lower() else ""
         raise DataError(f"Cannot open store {store.path}: {first}.{hint}") from None
 
 
-def _write(con, store: Store, plan: _Plan, report: IngestReport, company: str, mode: str, started: dt.datetime,
+def _write(con, store: IngestTarget, plan: _Plan, report: IngestReport, company: str, mode: str, started: dt.datetime,
            threads: int | None) -> None:
     """Copy the clean staged rows into the store in one transaction (as Store.ingest).
 
@@ -1154,7 +1062,7 @@ def _write(con, store: Store, plan: _Plan, report: IngestReport, company: str, m
     """
     t = plan.t
     names = [c.canon for c in plan.cols]
-    sel = ", ".join(_q(n) for n in names)
+    sel = ", ".join(ident(n) for n in names)
     clean = f"SELECT {sel} FROM memory.main._typed" + (" WHERE NOT _rejected" if report.rows_rejected else "")
     if os.environ.get("CRMKIT_THREADS") and not threads:  # as Store.connect
         con.execute(f"SET threads TO {int(os.environ['CRMKIT_THREADS'])}")
@@ -1164,7 +1072,7 @@ def _write(con, store: Store, plan: _Plan, report: IngestReport, company: str, m
     try:
         con.execute("BEGIN TRANSACTION")
         try:
-            Store._write_rows(con, t, company, f"({clean})", names, mode, report, started, plan.m.path)
+            store.write_rows(con, t, company, f"({clean})", names, mode, report, started, plan.m.path)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

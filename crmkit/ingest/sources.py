@@ -14,7 +14,8 @@ import pandas as pd
 from crmkit.errors import DataError, MappingError
 from crmkit.contract.mapping import Mapping
 
-__all__ = ["RawSource", "read_source", "detect_encoding", "is_sql_url"]
+__all__ = ["RawSource", "read_source", "detect_encoding", "is_sql_url", "sniff_delimiter", "CSV_SUFFIXES", "EXCEL_SUFFIXES",
+           "PARQUET_SUFFIXES"]
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -63,7 +64,7 @@ def detect_encoding(data: bytes) -> str:
     return best.encoding
 
 
-def _sniff_delimiter(sample: str) -> str:
+def sniff_delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -132,7 +133,7 @@ def _read_csv(path: Path, mapping: Mapping) -> RawSource:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise DataError(f"{path} is empty. Export the table again.")
-    sep = mapping.delimiter or _sniff_delimiter(text[:65536])
+    sep = mapping.delimiter or sniff_delimiter(text[:65536])
     try:
         df = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=mapping.skip_rows,

@@ -17,14 +17,13 @@ from crmkit import __version__
 from crmkit.contract.coerce import canonical_dtype
 from crmkit.store.data import CRMData, LazyTables, as_timestamp, empty_table
 from crmkit.errors import DataError
-from crmkit.ingest.canonical import IngestReport, Prepared, prepare
+from crmkit.ingest.canonical import DEFAULT_MAX_REJECT_RATE, FK_REQUIRED, IngestReport, Prepared, prepare, rejects_file_name
 from crmkit.contract.mapping import Mapping
 from crmkit.store.sql import fetch_frame
 from crmkit.contract.tables import TABLES, TABLE_NAMES, Table, table as get_table
 
 __all__ = ["Store", "default_store_path", "DEFAULT_MAX_REJECT_RATE"]
 
-DEFAULT_MAX_REJECT_RATE = 0.02
 LARGE_FILE_BYTES = 64 * 1024**2  # CSV/Parquet files from this size are ingested by DuckDB's own readers
 ENGINES = ("auto", "pandas", "sql")
 SQL_TYPES = {
@@ -168,7 +167,7 @@ class Store:
         started = dt.datetime.now()
         t0 = time.perf_counter()
         if prepared is None:
-            known = self.known_customers(company) if table in ("orders", "churn_events", "loyalty_ledger") else None
+            known = self.known_customers(company) if table in FK_REQUIRED else None
             prepared = prepare(source, table, mapping, known_customers=known)
         report = prepared.report(company)
         report.mode = mode
@@ -189,7 +188,7 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.register("_incoming", clean)
-                self._write_rows(con, t, company, "_incoming", list(clean.columns), mode, report, started,
+                self.write_rows(con, t, company, "_incoming", list(clean.columns), mode, report, started,
                                  prepared.mapping.path)
                 con.unregister("_incoming")
                 con.execute("COMMIT")
@@ -201,7 +200,7 @@ class Store:
         return report
 
     @staticmethod
-    def _write_rows(con, t: Table, company: str, relation: str, columns: list[str], mode: str,
+    def write_rows(con, t: Table, company: str, relation: str, columns: list[str], mode: str,
                     report: IngestReport, started: dt.datetime, mapping_path: str | None) -> None:
         """Inside the caller's transaction: swap or upsert the rows of *relation*, then log the ingest.
 
@@ -228,8 +227,7 @@ class Store:
     def _write_rejects(self, prepared: Prepared, company: str, table: str, when: dt.datetime, rejects_dir) -> Path:
         d = Path(rejects_dir) if rejects_dir else self.path.parent / "rejects"
         d.mkdir(parents=True, exist_ok=True)
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in company)
-        path = d / f"{safe}_{table}_{when:%Y%m%d-%H%M%S}.csv"
+        path = d / rejects_file_name(company, table, when)
         prepared.rejects().to_csv(path, index=False, encoding="utf-8-sig")
         return path
 
