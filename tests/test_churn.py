@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmkit import churn
+from crmkit.estimate import Estimate
 
 
 def _orders(rows):
@@ -265,3 +266,12 @@ def test_warning_model_and_current_risk_on_demo(demo_huamei):
     assert np.isclose(risk["expected_churners"].sum(), scores["probability"].sum())
     # too little history: no model
     assert churn.warning_model(d["customers"], d["orders"], "2020-01-01", horizon, **opts) == (None, None)
+
+
+def test_previous_change_uses_the_period_before_the_last():
+    t = pd.DataFrame({"churn_rate": [0.1, 0.2, 0.3], "ci_low": [0.05, 0.15, 0.25], "ci_high": [0.15, 0.22, 0.35]})
+    prev, differ = churn.previous_change(t, Estimate(0.3, 0.02, 0.25, 0.35, 500))
+    assert prev["churn_rate"] == 0.2 and differ
+    prev, differ = churn.previous_change(t, Estimate(0.3, 0.05, 0.21, 0.39, 500))
+    assert not differ
+    assert churn.previous_change(t.iloc[[0]], Estimate(0.3)) == (None, False)

@@ -337,3 +337,71 @@ def test_monthly_revenue():
     assert m.loc["2025-10-01", "revenue"] == 100.0 and m.loc["2025-10-01", "orders"] == 2
     assert m.loc["2025-10-01", "aov"] == pytest.approx(75.0) and m.loc["2025-10-01", "customers"] == 2
     assert list(m.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-01")]
+
+
+# -- report read-outs -----------------------------------------------------------------
+def test_rfm_grid_counts_and_order():
+    s = pd.DataFrame({"customer_id": list("abcd"), "r_score": [5, 5, 1, 3], "f_score": [1, 1, 5, 2]})
+    g = value.rfm_grid(s)
+    assert list(g.index) == [5, 4, 3, 2, 1] and list(g.columns) == [1, 2, 3, 4, 5]
+    assert g.loc[5, 1] == 2 and g.loc[1, 5] == 1 and g.loc[3, 2] == 1 and int(g.to_numpy().sum()) == 4
+
+
+def test_segment_highlights_hand_computed():
+    seg = pd.DataFrame({"segment": ["champions", "at_risk", "cant_lose_them", "hibernating"], "customers": [10, 5, 5, 30],
+                        "share": [0.2, 0.1, 0.1, 0.6], "monetary_share": [0.5, 0.1, 0.15, 0.25]})
+    h = value.segment_highlights(seg)
+    assert h["largest"] == "hibernating" and h["largest_share"] == 0.6 and h["champions"] == 10
+    assert h["champions_revenue_share"] == 0.5
+    assert math.isclose(h["lapsed_share"], 0.2) and math.isclose(h["lapsed_revenue_share"], 0.25)
+
+
+def test_margins_recorded_frames_and_sql():
+    full = _orders([("1", "a", "2025-01-01", 10.0, False, 3.0), ("2", "b", "2025-01-02", 5.0, False, 1.0)])
+    assert value.margins_recorded(full)
+    assert not value.margins_recorded(full.assign(gross_margin=[3.0, None]))
+    assert not value.margins_recorded(full.drop(columns="gross_margin"))
+
+
+def test_concentration_level_bounds():
+    assert [value.concentration_level(g) for g in (0.6, 0.59, 0.4, 0.39, float("nan"))] == \
+        ["high", "moderate", "moderate", "low", "unknown"]
+
+
+def test_channel_cac_drops_total_and_missing_sorted():
+    bc = pd.DataFrame({"channel": ["web", "shop", "campaigns", "total"], "cac": [30.0, 10.0, float("nan"), 20.0]})
+    assert list(value.channel_cac(bc)["channel"]) == ["shop", "web"]
+
+
+def test_tracking_gap_and_no_repeat_share():
+    tr = pd.DataFrame({"actual_cumulative": [4.0, 10.0], "predicted_cumulative": [5.0, 12.0]})
+    assert math.isclose(value.tracking_gap(tr), 0.2)
+    assert math.isnan(value.tracking_gap(tr.assign(actual_cumulative=0.0)))
+    assert value.no_repeat_share(pd.DataFrame({"frequency": [0, 0, 1, 3]})) == 0.5
+
+
+class _Prediction:
+    customers = pd.DataFrame({"clv": [100.0, 300.0, 50.0], "frequency": [1, 2, 0]}, index=["a", "b", "c"])
+    totals = {"clv_mean": 150.0, "top_decile_share": 0.4, "share_alive": 0.7}
+    status, model = "ok", "bgnbd"
+    holdout_errors = pd.DataFrame({"wape": [0.5], "n_customers": [3]}, index=["bgnbd"])
+    clv_mean_estimate = transactions_total_estimate = None
+
+    def mean_clv(self, ids):
+        clv = self.customers["clv"][self.customers.index.isin(list(ids))]
+        return (float(clv.mean()) if len(clv) else float("nan")), len(clv)
+
+
+def test_new_customer_predicted_clv_and_fallback():
+    cus = pd.DataFrame({"customer_id": ["a", "b", "z"], "signup_date": pd.to_datetime(["2025-01-05", "2025-02-01", "2024-01-01"])})
+    assert value.new_customer_predicted_clv(_Prediction(), cus, "2025-01-01", "2025-03-31") == (200.0, 2)
+    assert value.new_customer_predicted_clv(_Prediction(), cus, "2023-01-01", "2023-03-31") == (150.0, 0)
+
+
+def test_prediction_headlines_include_holdout_error_only_when_validated():
+    values, n = value.prediction_headlines(_Prediction())
+    assert values["clv_holdout_error"] == 0.5 and n == {"predicted_clv_top_decile_share": 3, "share_customers_alive": 3,
+                                                        "clv_holdout_error": 3}
+    p = _Prediction()
+    p.status = "unvalidated"
+    assert "clv_holdout_error" not in value.prediction_headlines(p)[0]

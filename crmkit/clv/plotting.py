@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["plot_calibration_holdout", "plot_tracking", "plot_holdout_error"]
+__all__ = ["plot_calibration_holdout", "plot_tracking", "plot_holdout_error", "holdout_panels", "tracking_panels"]
 
 
 def _ax(ax: Any) -> Any:
@@ -95,3 +95,68 @@ def plot_holdout_error(errors: pd.DataFrame, metric: str = "rmse", ax: Any = Non
     ax.set_ylabel(metric)
     ax.set_title(f"Holdout {metric} by model")
     return ax
+
+
+def _t(fmt: Any, en: str, zh: str) -> str:
+    return en if fmt is None else fmt.t(en, zh)
+
+
+def holdout_panels(prediction: Any, fmt: Any = None) -> Any:
+    """Calibration-vs-holdout plot of every fitted transaction model, the chosen one first.
+
+    Parameters
+    ----------
+    prediction : crmkit.clv.workflow.PredictiveCLV
+        Result with ``calibration_holdout`` tables.
+    fmt : crmkit.formatting.Formatter, optional
+        Report language of the labels (English without).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from crmkit.clv.workflow import MODEL_LABELS
+
+    p = prediction
+    keys = [p.model] + [k for k in p.calibration_holdout if k != p.model]
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 3.8), sharey=True, squeeze=False, layout="tight")
+    for ax, key in zip(axes[0], keys):
+        name = MODEL_LABELS.get(key, key)
+        plot_calibration_holdout(p.calibration_holdout[key], ax=ax,
+                                 title=_t(fmt, f"{name}: calibration vs holdout", f"{name}：校准期与留出期"))
+        ax.set(xlabel=_t(fmt, "Repeat purchases in the calibration period", "校准期复购次数"),
+               ylabel=_t(fmt, "Mean purchases in the holdout", "留出期人均购买次数"))
+        ax.legend(ax.get_legend_handles_labels()[0], [_t(fmt, "Actual", "实际"), _t(fmt, "Predicted", "预测")])
+    return fig
+
+
+def tracking_panels(prediction: Any, fmt: Any = None) -> Any:
+    """Cumulative and weekly tracking of the chosen model's repeat purchases, holdout start marked.
+
+    Parameters
+    ----------
+    prediction : crmkit.clv.workflow.PredictiveCLV
+        Result with ``tracking`` tables and ``holdout_start``.
+    fmt : crmkit.formatting.Formatter, optional
+        Report language of the labels (English without).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    p = prediction
+    track = p.tracking[p.model]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="tight")
+    for ax, cumulative in zip(axes, (True, False)):
+        title = (_t(fmt, f"Cumulative repeat purchases ({p.model_label})", f"累计复购次数（{p.model_label}）") if cumulative
+                 else _t(fmt, "Repeat purchases per week", "每周复购次数"))
+        plot_tracking(track, cumulative=cumulative, ax=ax, holdout_start=p.holdout_start, title=title)
+        ax.set(xlabel=_t(fmt, "Weeks since the first recorded purchase", "自首笔购买记录以来的周数"),
+               ylabel=_t(fmt, "Repeat purchases", "复购次数"))
+        ax.legend(ax.get_legend_handles_labels()[0],
+                  [_t(fmt, "Actual", "实际"), _t(fmt, "Predicted", "预测"), _t(fmt, "Holdout starts", "留出期开始")], fontsize=8)
+    return fig

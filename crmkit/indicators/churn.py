@@ -934,3 +934,18 @@ def current_risk(model: "ChurnWarningModel", customers: pd.DataFrame, orders: pd
 
 __all__ += ["SEGMENT_DIMENSIONS", "SPLIT_DIMENSIONS", "churn_by_segments", "extreme_segments", "intervals_differ",
             "first_varied", "survival_split", "survival_at", "attribute_hazards", "warning_model", "current_risk"]
+
+
+def previous_change(trend: pd.DataFrame, rate: Estimate) -> tuple[pd.Series | None, bool]:
+    """The previous period's row of :func:`churn_trend` and whether *rate* differs from it beyond chance.
+
+    The difference is judged by :func:`intervals_differ` of the two 95 %
+    intervals; (None, False) when the trend has no previous period.
+    """
+    if len(trend) < 2:
+        return None, False
+    prev = trend.iloc[-2]
+    return prev, intervals_differ(rate.ci_low, rate.ci_high, prev["ci_low"], prev["ci_high"])
+
+
+__all__.append("previous_change")

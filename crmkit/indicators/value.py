@@ -727,3 +727,115 @@ def payback_months(cac_value: float | Estimate, monthly_margin: float | Estimate
     """
     c, m = float(cac_value), float(monthly_margin)
     return c / m if m > 0 and not math.isnan(m) and not math.isnan(c) else float("nan")
+
+
+# -- report read-outs ------------------------------------------------------------------
+def rfm_grid(summary: pd.DataFrame) -> pd.DataFrame:
+    """Customers per recency score (rows 5 → 1) and frequency score (columns 1 → 5) of :func:`customer_summary`."""
+    grid = summary.pivot_table(index="r_score", columns="f_score", values="customer_id", aggfunc="count", fill_value=0)
+    return grid.reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0).astype("int64")
+
+
+def segment_highlights(segments: pd.DataFrame) -> dict[str, float | str | int]:
+    """The figures the RFM reading quotes, from :func:`segment_summary`.
+
+    Returns
+    -------
+    dict
+        ``largest`` (segment with most customers), ``largest_share``,
+        ``champions``, ``champions_share``, ``champions_revenue_share`` and,
+        for the lapsed frequent buyers (``at_risk`` + ``cant_lose_them``),
+        ``lapsed_share`` and ``lapsed_revenue_share``.
+    """
+    by = segments.set_index("segment")
+    lapsed = by.loc[["at_risk", "cant_lose_them"]]
+    largest = by["share"].idxmax()
+    return {
+        "largest": largest, "largest_share": float(by.loc[largest, "share"]),
+        "champions": int(by.loc["champions", "customers"]), "champions_share": float(by.loc["champions", "share"]),
+        "champions_revenue_share": float(by.loc["champions", "monetary_share"]),
+        "lapsed_share": float(lapsed["share"].sum()), "lapsed_revenue_share": float(lapsed["monetary_share"].sum()),
+    }
+
+
+def margins_recorded(orders) -> bool:
+    """True when every order has a recorded ``gross_margin`` (False with no such column or any missing)."""
+    if isinstance(orders, pd.DataFrame):
+        return "gross_margin" in orders and bool(orders["gross_margin"].notna().all())
+    return bool(query("SELECT count(*) = count(gross_margin) AS ok FROM orders", orders=orders)["ok"].iloc[0])
+
+
+def concentration_level(gini_value: float) -> str:
+    """``"high"`` (Gini ≥ 0.6), ``"moderate"`` (≥ 0.4) or ``"low"``; ``"unknown"`` when missing."""
+    if gini_value is None or gini_value != gini_value:
+        return "unknown"
+    return "high" if gini_value >= 0.6 else "moderate" if gini_value >= 0.4 else "low"
+
+
+def channel_cac(by_channel: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`cac_by_channel` with a CAC, cheapest first, without the ``total`` row."""
+    chans = by_channel[(by_channel["channel"] != "total") & by_channel["cac"].notna()]
+    return chans.sort_values("cac", kind="stable").reset_index(drop=True)
+
+
+def tracking_gap(tracking: pd.DataFrame) -> float:
+    """Relative gap of expected to actual cumulative repeat purchases at the last period.
+
+    ``predicted_cumulative / actual_cumulative − 1`` of the last row of a
+    tracking table (:func:`crmkit.clv.diagnostics.tracking_transactions`);
+    NaN when no purchase was recorded or the table is empty.
+    """
+    if tracking.empty:
+        return float("nan")
+    last = tracking.iloc[-1]
+    a = float(last["actual_cumulative"])
+    return float(last["predicted_cumulative"]) / a - 1 if a else float("nan")
+
+
+def no_repeat_share(clv_customers: pd.DataFrame) -> float:
+    """Share of customers without a repeat purchase (``frequency == 0``) in a predictive-CLV customer table."""
+    return float((clv_customers["frequency"] == 0).mean()) if len(clv_customers) else float("nan")
+
+
+def new_customer_predicted_clv(prediction, customers: pd.DataFrame, start, end) -> tuple[float, int]:
+    """Mean predicted CLV of the customers acquired in ``[start, end]``.
+
+    *prediction* is a fitted :class:`crmkit.clv.workflow.PredictiveCLV`. When
+    none of the new customers has purchased yet, the mean over all customers
+    is returned with ``n = 0``.
+
+    Returns
+    -------
+    (float, int)
+        Mean predicted CLV and the number of new customers it averages (0: all customers).
+    """
+    clv, n = prediction.mean_clv(new_customers(customers, start, end)["customer_id"])
+    return (clv, n) if n else (float(prediction.totals["clv_mean"]), 0)
+
+
+__all__ += ["rfm_grid", "segment_highlights", "margins_recorded", "concentration_level", "channel_cac", "tracking_gap",
+            "no_repeat_share", "new_customer_predicted_clv"]
+
+
+def prediction_headlines(prediction) -> tuple[dict[str, object], dict[str, int]]:
+    """Headline metrics of a fitted predictive-CLV result and their sample sizes, for ``MetricSet.add_all``.
+
+    Returns
+    -------
+    (dict, dict)
+        ``predicted_clv_mean, predicted_clv_top_decile_share, share_customers_alive,
+        expected_transactions_total`` and, when validated, ``clv_holdout_error``
+        (the chosen model's WAPE); the second dict holds the n of those
+        that are not an :class:`~crmkit.estimate.Estimate`.
+    """
+    p, n = prediction, len(prediction.customers)
+    values = {"predicted_clv_mean": p.clv_mean_estimate, "predicted_clv_top_decile_share": p.totals["top_decile_share"],
+              "share_customers_alive": p.totals["share_alive"], "expected_transactions_total": p.transactions_total_estimate}
+    sizes = {"predicted_clv_top_decile_share": n, "share_customers_alive": n}
+    if p.status == "ok":
+        values["clv_holdout_error"] = p.holdout_errors.loc[p.model, "wape"]
+        sizes["clv_holdout_error"] = int(p.holdout_errors.loc[p.model, "n_customers"])
+    return values, sizes
+
+
+__all__.append("prediction_headlines")

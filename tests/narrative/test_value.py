@@ -1,0 +1,139 @@
+"""Customer-value readings: hand-made inputs, both languages, edge cases."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from crmkit.estimate import Estimate
+from crmkit.formatting import Bilingual, Formatter
+from crmkit.narrative import value as say
+
+REV = pd.Series({"revenue": 12000.0, "orders": 100, "customers": 40, "returns": 500.0, "revenue_per_customer": 300.0})
+AOV = Estimate(125.0, 5.0, 115.0, 135.0, 100)
+
+
+def _clean(b: Bilingual) -> None:
+    for text in b:
+        assert "nan" not in text and "inf" not in text and "–%" not in text
+
+
+def test_revenue_growth_up_down_and_not_comparable():
+    b = say.revenue(REV, AOV, 0.1, -0.05)
+    assert b.en == ("Revenue in the window was ¥12,000 from 100 orders by 40 customers (average order ¥125; returns ¥500). "
+                    "Compared with the previous period revenue is up 10.0%, and against the same period last year down 5.0%.")
+    assert b.zh == "评估期内收入 ¥12,000，来自 40 位客户的 100 笔订单（客单价 ¥125；退货 ¥500）。收入环比增长 10.0%，同比下降 5.0%。"
+    n = say.revenue(REV, AOV, float("nan"), 0.0)
+    _clean(n)
+    assert "not comparable (no orders in the comparison window)" in n.en and "同比增长 0.0%" in n.zh
+
+
+def test_comparison_rows_are_formatted_per_unit():
+    idx = ["revenue", "orders", "customers", "aov", "revenue_per_customer"]
+    g = pd.DataFrame({"current": [100.0, 4, 2, 25.0, 50.0], "previous": [80.0, 4, 2, 20.0, 40.0],
+                      "growth": [0.25, 0.0, 0.0, 0.25, 0.25]}, index=idx)
+    rows = say.comparison_rows(g, g, Formatter("zh"))
+    assert rows.iloc[0].to_dict() == {"metric": "收入", "current": "¥100", "previous": "¥80", "growth_prev": "25.0%",
+                                      "last_year": "¥80", "growth_year": "25.0%"}
+    assert rows.iloc[1]["current"] == "4"
+
+
+HIGHLIGHTS = {"largest": "hibernating", "largest_share": 0.3, "champions": 50, "champions_share": 0.1,
+              "champions_revenue_share": 0.4, "lapsed_share": 0.15, "lapsed_revenue_share": 0.2}
+
+
+def test_rfm_reading_names_segments_in_both_languages():
+    b = say.rfm(500, HIGHLIGHTS)
+    assert b.en.startswith("Scoring 500 customers with at least one order on recency, frequency and spend (quintiles 1-5): "
+                           "the largest group is 'Hibernating' (30.0%). Champions are 10.0% of customers but bring 40.0%")
+    assert "最大的分群是“沉睡客户”（30.0%）" in b.zh and "占 15.0%）贡献了 20.0% 的收入" in b.zh
+
+
+def test_historical_clv_source_of_margin():
+    high = pd.Series({"customer_share": 0.2, "clv_share": 0.65})
+    b = say.historical_clv(Estimate(400.0), high, False, 0.3)
+    assert "(gross margin, or revenue × 30% where it is missing)" in b.en and "¥400" in b.en
+    assert "holds 20.0% of customers and 65.0% of the margin." in b.en
+    assert "（订单毛利）" in say.historical_clv(Estimate(400.0), high, True, 0.3).zh
+
+
+def test_concentration_levels():
+    b = say.concentration(1000, 0.574, 0.536, "moderate")
+    assert "bring 57.4% of its revenue; the Gini coefficient is 0.54" in b.en and "a moderate concentration." in b.en
+    assert "集中度中等" in b.zh
+    assert "集中度较高" in say.concentration(10, 0.9, 0.7, "high").zh
+
+
+def test_acquisition_health_and_channels():
+    ch = pd.DataFrame({"channel": ["search", "events"], "cac": [10.0, 90.0]})
+    b = say.acquisition(Estimate(30.0, n=400), ch, 120.0, 4.0, Estimate(20.0), 1.5)
+    assert b.en.startswith("400 customers signed up in the window at an average acquisition cost of ¥30 (cheapest channel: "
+                           "search; most expensive: events).")
+    assert "CLV:CAC = 4.0×, healthy (3 or more is commonly considered healthy)" in b.en
+    assert "repaid in about 1.5 months." in b.en and "约 1.5 个月可收回" in b.zh
+    low = say.acquisition(Estimate(30.0, n=400), ch.iloc[0:0], 60.0, 2.0, Estimate(20.0), 1.5)
+    assert "below the common benchmark of 3" in low.en and "(cheapest channel: –; most expensive: –)" in low.en
+    assert "无法计算" in say.acquisition(Estimate(30.0, n=4), ch, float("nan"), float("nan"), Estimate(0.0), float("nan")).zh
+
+
+def _prediction(**kw):
+    tiers = pd.DataFrame({"tier": ["high", "medium", "low"], "clv_share": [0.6, 0.3, 0.1]})
+    base = dict(value_basis="margin", horizon_months=12, discount_rate=0.01, return_rate=0.05, sizes={"customers": 2000},
+                status="ok", model="bgnbd", tiers=tiers, customers=pd.DataFrame({"clv": range(2000)}),
+                totals={"clv_total": 400000.0, "clv_mean": 200.0, "clv_median": 120.0, "top_decile_share": 0.45,
+                        "share_alive": 0.6, "expected_alive": 1200.0, "share_p_alive_above_half": 0.55,
+                        "expected_transactions_mean": 3.2},
+                clv_mean_estimate=Estimate(200.0, 3.0, 195.0, 206.0, 2000), transactions_total_estimate=Estimate(6400.0),
+                holdout_errors=pd.DataFrame({"pct_error": [2.8]}, index=["bgnbd"]))
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def test_predictive_intro_and_basis():
+    b = say.predictive_intro(_prediction(), pd.Timestamp("2025-12-31"))
+    assert "converted to margin (returns netted: 5.0% of purchase value was returned) and discounted at 1.0% a month." in b.en
+    assert "It covers the 2,000 customers with at least one purchase up to 2025-12-31" in b.en
+    assert "换算为毛利（已扣除退货" in b.zh
+    assert say.value_basis(_prediction(value_basis="net revenue")) == Bilingual("net revenue", "净收入")
+
+
+def test_predicted_clv_with_and_without_interval_and_holdout():
+    b = say.predicted_clv(_prediction())
+    assert b.en.startswith("Over the next 12 months the 2,000 customers are expected to bring ¥400,000 of margin in present "
+                           "value, ¥200 per customer on average (median ¥120")
+    assert "The top 10% of customers account for 45.0% of it, and the high tier (top 20%) for 60.0%" in b.en
+    assert "the mean lies between ¥195 and ¥206 (95%); on the holdout the model missed the total number of purchases by +2.8%" in b.en
+    loose = say.predicted_clv(_prediction(status="unvalidated", clv_mean_estimate=Estimate(200.0)))
+    _clean(loose)
+    assert loose.en.endswith("no interval can be given; the model could not be checked on a holdout, so treat the figures as indicative.")
+    assert loose.zh.endswith("模型参数的标准误不可用，无法给出区间；模型未能在留出期检验，数据仅供参考。")
+
+
+def test_activity_notes_bgnbd_no_repeat_customers_only_for_bgnbd():
+    b = say.activity(_prediction(), 0.3)
+    assert b.en.startswith("On average a customer is still active with probability 60.0% (about 1,200 of 2,000 customers)")
+    assert "make 6,400 repeat purchases in total (3.2 per customer" in b.en
+    assert "treats the 30.0% of customers without a repeat purchase as certainly active" in b.en
+    assert "BG/NBD" not in say.activity(_prediction(model="pareto_nbd"), 0.3).en
+
+
+def test_tracking_gap_missing_is_left_out():
+    tr = pd.DataFrame({"predicted_cumulative": [5.0, 103.0], "actual_cumulative": [5.0, 100.0]})
+    b = say.tracking(_prediction(tracking={"bgnbd": tr}), 0.03)
+    assert "expected 103 repeat purchases by the last whole week against 100 recorded (+3.0%)." in b.en
+    assert "实际记录 100 次（+3.0%）。" in b.zh
+    n = say.tracking(_prediction(tracking={"bgnbd": tr}), float("nan"))
+    _clean(n)
+    assert "against 100 recorded." in n.en
+
+
+def test_status_warning_and_predicted_cac():
+    p = _prediction(status="failed", message="Singular matrix.", message_zh="矩阵奇异。")
+    w = say.status_warning(p, {"failed": ("Could not fit.", "未能拟合。")})
+    assert w == Bilingual("Could not fit. Singular matrix.", "未能拟合。 矩阵奇异。")
+    assert say.status_warning(_prediction(), {}) is None
+    b = say.predicted_cac(300.0, 250, 100.0, 3.0, 12)
+    assert b.en.startswith("Using predicted instead of historical CLV: the 250 customers acquired in the window are expected "
+                           "to bring ¥300 each over the next 12 months, 3.0× their acquisition cost of ¥100.")
+    assert "全部客户（新客户尚无购买）" in say.predicted_cac(300.0, 0, 100.0, 3.0, 12).zh
