@@ -153,3 +153,45 @@ def test_monthly_trend_values_in_range():
     assert set(t["metric"]) == {"csat"}
     assert len(t) == 3 and t["n"].sum() == 400
     assert t["value"].between(0, 1).all()
+
+
+# -- readings of the satisfaction tables -------------------------------------------------------
+
+
+def test_customer_responses_leave_out_employees():
+    sv = pd.DataFrame({"responded_at": pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-04", "2025-02-10"]),
+                       "survey_type": ["csat", "employee", "nps", "csat"], "score": [5, 4, 9, 1]})
+    assert sat.customer_responses(sv, "2025-01-01", "2025-01-31") == 2
+
+
+def test_segment_dimension_picks_the_first_that_splits():
+    cu = pd.DataFrame({"customer_type": ["individual"] * 3, "region": ["east", "west", None]})
+    assert sat.segment_dimension(cu) == "region"
+    assert sat.segment_dimension(cu.assign(region="east")) is None
+    assert sat.segment_dimension(cu.drop(columns="region")) is None
+
+
+def test_compare_groups_best_worst_and_overlap():
+    t = pd.DataFrame({"group": ["a", "b", "c", "d"], "csat": [0.80, 0.70, 0.95, 0.1],
+                      "csat_low": [0.72, 0.66, 0.90, 0.0], "csat_high": [0.86, 0.74, 0.98, 0.5], "csat_n": [100, 200, 30, 29]})
+    r = sat.compare_groups(t, min_n=30)
+    assert r["groups"]["group"].tolist() == ["b", "a", "c"]  # d has 29 answers
+    assert (r["best"]["group"], r["worst"]["group"], r["overlap"]) == ("c", "b", False)
+    r = sat.compare_groups(t[t["group"].isin(["a", "b"])], min_n=30)
+    assert r["overlap"] is True  # 0.74 >= 0.72
+    assert sat.compare_groups(t, min_n=500) is None
+
+
+def test_improvement_priorities_quadrant():
+    k = pd.DataFrame({"driver": ["price", "quality", "delivery", "after_sales"], "importance": [0.4, 0.3, 0.2, 0.1],
+                      "performance": [3.0, 4.5, 3.5, 3.9]})
+    # mean importance 0.25, mean performance 3.725: price (0.4, 3.0) only; quality is important but scores well
+    assert sat.improvement_priorities(k) == ["price"]
+
+
+def test_trend_endpoints():
+    t = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01", "2025-03-01"]),
+                      "metric": ["csat", "nps", "csat", "csat"], "value": [0.7, 10.0, 0.8, 0.75]})
+    first, last = sat.trend_endpoints(t)
+    assert (first["value"], last["value"]) == (0.7, 0.75) and last["month"] == pd.Timestamp("2025-03-01")
+    assert sat.trend_endpoints(t, "ces") is None

@@ -47,6 +47,11 @@ __all__ = [
     "monthly_trend",
     "feedback_summary",
     "employee_satisfaction",
+    "customer_responses",
+    "segment_dimension",
+    "compare_groups",
+    "improvement_priorities",
+    "trend_endpoints",
 ]
 
 #: Survey types that measure customers (``employee`` surveys are reported apart).
@@ -510,3 +515,64 @@ def employee_satisfaction(surveys: pd.DataFrame, start, end, *, min_n: int = MIN
     share = csat(s["score"], _scale(s, 5), min_n=min_n)
     return {"share": share, "top2": share, "mean": mean(s["score"], min_n=min_n)}
 
+
+# -- readings of the satisfaction tables -------------------------------------------------
+def customer_responses(surveys: pd.DataFrame, start, end) -> int:
+    """Customer survey responses (:data:`CUSTOMER_SURVEY_TYPES`) in the window; employee surveys are not counted."""
+    return int(len(survey_window(surveys, start, end, CUSTOMER_SURVEY_TYPES)))
+
+
+def segment_dimension(customers: pd.DataFrame, candidates: Sequence[str] = ("customer_type", "region")) -> str | None:
+    """The first customers column of *candidates* that splits customers into at least two groups (None if none does)."""
+    return next((d for d in candidates if d in customers and customers[d].nunique() > 1), None)
+
+
+def compare_groups(by_group: pd.DataFrame, *, min_n: int = MIN_N) -> dict | None:
+    """Highest and lowest CSAT among the groups of :func:`scores_by` with at least *min_n* CSAT answers.
+
+    Two groups differ beyond chance here when their 95 % intervals do not
+    overlap (``worst.csat_high < best.csat_low``), a conservative check
+    (Schenker & Gentleman 2001).
+
+    Returns
+    -------
+    dict or None
+        ``groups`` (the qualifying groups, lowest CSAT first), ``best``,
+        ``worst`` (rows) and ``overlap`` (bool); None when no group qualifies.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["a", "b", "c"], "csat": [0.9, 0.6, 0.1], "csat_low": [0.85, 0.5, 0.0],
+    ...                   "csat_high": [0.95, 0.7, 0.3], "csat_n": [100, 80, 5]})
+    >>> r = compare_groups(t, min_n=30)
+    >>> r["best"]["group"], r["worst"]["group"], r["overlap"]
+    ('a', 'b', False)
+    """
+    ok = by_group[by_group["csat_n"] >= min_n].sort_values("csat")
+    if not len(ok):
+        return None
+    best, worst = ok.iloc[-1], ok.iloc[0]
+    return {"groups": ok, "best": best, "worst": worst, "overlap": bool(worst["csat_high"] >= best["csat_low"])}
+
+
+def improvement_priorities(key_driver_table: pd.DataFrame) -> list[str]:
+    """Drivers of :func:`key_drivers` with above-average importance and below-average performance.
+
+    The "priority" quadrant of an importance-performance analysis
+    (Martilla & James 1977), the means of the drivers as the cut-offs.
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"driver": ["a", "b", "c"], "importance": [0.5, 0.3, 0.2], "performance": [3.0, 4.0, 4.5]})
+    >>> improvement_priorities(k)
+    ['a']
+    """
+    k = key_driver_table
+    prio = k[(k["importance"] >= k["importance"].mean()) & (k["performance"] < k["performance"].mean())]
+    return prio["driver"].tolist()
+
+
+def trend_endpoints(trend: pd.DataFrame, metric: str = "csat") -> tuple[pd.Series, pd.Series] | None:
+    """First and last month of *metric* in :func:`monthly_trend` (None when the metric has no month)."""
+    part = trend[trend["metric"] == metric]
+    return (part.iloc[0], part.iloc[-1]) if len(part) else None
