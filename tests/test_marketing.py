@@ -149,3 +149,22 @@ def test_campaign_performance_without_campaigns_is_an_empty_table():
     p = marketing.campaign_performance(_campaigns().iloc[0:0], _orders(), None, S, E, margin_rate=0.3)
     assert len(p) == 0
     assert {"roi", "roas", "attributed_margin", "conversion_rate"} <= set(p.columns)
+
+
+# -- figures of the marketing report -------------------------------------------------------------------
+
+
+def test_direct_share_weakest_step_and_rankings_by_hand():
+    assert marketing.direct_share({"direct_revenue": 30.0, "attributed_revenue": 120.0}) == 0.25
+    assert math.isnan(marketing.direct_share({"direct_revenue": 0.0, "attributed_revenue": 0.0}))
+    fun = pd.DataFrame({"stage": ["targeted", "reached", "responded", "converted"], "customers": [100, 80, 20, 10],
+                        "share_of_previous": [1.0, 0.8, 0.25, 0.5]})
+    assert marketing.weakest_step(fun) == {"stage": "responded", "share_of_previous": 0.25}
+    assert marketing.weakest_step(fun.assign(share_of_previous=float("nan"))) is None
+    perf = pd.DataFrame({"campaign_name": ["A", "B", "C", "D"], "channel": ["sms", "email", "sms", "web"],
+                         "roi": [0.5, -0.2, float("nan"), -0.1]})
+    r = marketing.roi_ranking(perf)
+    assert (r["with_roi"], r["without_cost"], r["losing"]) == (3, 1, 2)
+    assert r["best"]["campaign_name"] == "A" and r["worst"] == {"campaign_name": "B", "channel": "email", "roi": -0.2}
+    chan = pd.DataFrame({"channel": ["sms", "email", "web"], "roas": [1.0, float("nan"), 3.0]})
+    assert marketing.roas_ranking(chan)["channel"].tolist() == ["web", "sms"]

@@ -38,6 +38,10 @@ __all__ = [
     "totals",
     "funnel",
     "campaigns_in_window",
+    "direct_share",
+    "weakest_step",
+    "roi_ranking",
+    "roas_ranking",
 ]
 
 #: Interaction types that count as a response when ``direction`` is missing.
@@ -339,3 +343,58 @@ def funnel(performance: pd.DataFrame) -> pd.DataFrame:
         "share_of_targeted": [c / top if top else np.nan for c in counts],
         "share_of_previous": [c / p if p else np.nan for c, p in zip(counts, prev)],
     })
+
+
+# -- figures of the marketing report -----------------------------------------------------------------
+
+
+def direct_share(total: dict) -> float:
+    """Share of attributed revenue carried by orders with the campaign's code.
+
+    Formula: ``direct_revenue / attributed_revenue`` of :func:`totals`; NaN
+    when no revenue is attributed.
+
+    Examples
+    --------
+    >>> direct_share({"direct_revenue": 30.0, "attributed_revenue": 120.0})
+    0.25
+    """
+    revenue = float(total["attributed_revenue"])
+    return float(total["direct_revenue"]) / revenue if revenue else float("nan")
+
+
+def weakest_step(funnel_frame: pd.DataFrame) -> dict | None:
+    """The funnel step that keeps the smallest share of the previous stage.
+
+    Among the stages after the first of :func:`funnel`, the one with the lowest
+    ``share_of_previous`` (the first of equal ones); ``None`` when no share is
+    known.  Returns ``{"stage": ..., "share_of_previous": ...}``.
+    """
+    steps = funnel_frame.iloc[1:].dropna(subset=["share_of_previous"])
+    if steps.empty:
+        return None
+    row = steps.sort_values("share_of_previous", kind="stable").iloc[0]
+    return {"stage": row["stage"], "share_of_previous": float(row["share_of_previous"])}
+
+
+def roi_ranking(performance: pd.DataFrame) -> dict:
+    """Best and weakest campaign by ROI and how many lost money, from :func:`campaign_performance`.
+
+    Keys: ``with_roi`` (campaigns with a cost, hence an ROI), ``without_cost``
+    (the others), ``losing`` (ROI < 0), ``best`` and ``worst`` (dicts with
+    ``campaign_name, channel, roi``; ``None`` when no campaign has an ROI).
+    """
+    valid = performance.dropna(subset=["roi"])
+    pick = (lambda i: {k: valid.loc[i, k] for k in ("campaign_name", "channel", "roi")})
+    return {
+        "with_roi": int(len(valid)),
+        "without_cost": int(len(performance) - len(valid)),
+        "losing": int((valid["roi"] < 0).sum()),
+        "best": pick(valid["roi"].idxmax()) if len(valid) else None,
+        "worst": pick(valid["roi"].idxmin()) if len(valid) else None,
+    }
+
+
+def roas_ranking(channel_frame: pd.DataFrame) -> pd.DataFrame:
+    """Channels of :func:`channel_performance` with a ROAS, highest first."""
+    return channel_frame.dropna(subset=["roas"]).sort_values("roas", ascending=False, kind="stable").reset_index(drop=True)
