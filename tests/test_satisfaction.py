@@ -19,7 +19,7 @@ def test_nps_reference_case():
     e = sat.nps(scores)
     assert e.value == pytest.approx(30.0)
     assert e.n == 100
-    # Var = [(P + D) - (P - D)^2] / n = (0.7 - 0.09) / 100 = 0.0061 (INDICATORS.md formula)
+    # Var = [(P + D) - (P - D)^2] / n = (0.7 - 0.09) / 100 = 0.0061 (variance of a difference of multinomial proportions)
     assert e.se == pytest.approx(100 * math.sqrt(0.0061))
     assert e.margin == pytest.approx(1.959964 * 100 * math.sqrt(0.0061), rel=1e-5)
     assert e.margin == pytest.approx(15.31, abs=0.01)
@@ -195,3 +195,17 @@ def test_trend_endpoints():
     first, last = sat.trend_endpoints(t)
     assert (first["value"], last["value"]) == (0.7, 0.75) and last["month"] == pd.Timestamp("2025-03-01")
     assert sat.trend_endpoints(t, "ces") is None
+
+
+def test_nps_groups_are_the_one_threshold():
+    g = sat.nps_groups([10, 9, 8.5, 7, 6.5, 6, 0, None])
+    assert g.tolist() == ["promoter", "promoter", "passive", "passive", "passive", "detractor", "detractor", None]
+    # nps and nps_breakdown agree with the grouping
+    scores = [10, 9, 8, 7, 6, 3, 10, 2]
+    b = sat.nps_breakdown(scores).set_index("group")["count"]
+    assert b.to_dict() == {"promoters": 3, "passives": 2, "detractors": 3}
+    assert sat.nps(scores).value == pytest.approx(100 * (3 - 3) / 8)
+    from crmkit.indicators import feedback, team
+
+    assert feedback.nps_group(scores).tolist() == sat.nps_groups(scores).tolist()
+    assert team.employee_satisfaction is sat.employee_satisfaction
