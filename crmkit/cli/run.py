@@ -12,8 +12,12 @@ from crmkit.cli._common import default_jobs, interactive, jobs_option, outputs_o
 def run_and_report(param_sets, outputs, notebooks, jobs, resume) -> None:
     """Run, show progress and results, rebuild the index, exit 1 if anything failed."""
     from crmkit.reports.index import build_index
+    from crmkit.reports.preflight import check_or_raise
     from crmkit.reports.runner import run_reports
     from crmkit.cli._progress import BatchProgress, print_results
+
+    for note in check_or_raise(param_sets).notes:
+        click.echo(f"note: {note}")
 
     with BatchProgress(interactive()) as progress:
         result = run_reports(param_sets, outputs=outputs, notebooks=notebooks, jobs=default_jobs(jobs), resume=resume, on_event=progress)
