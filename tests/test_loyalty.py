@@ -154,3 +154,39 @@ def test_rate_invariants(o):
         k = 12 - int(label[-2:])
         assert not np.isnan(row.to_numpy()[: k + 1]).any()
         assert np.isnan(row.to_numpy()[k + 1:]).all()
+
+
+# -- readings of the loyalty tables ------------------------------------------------------------
+
+
+def test_weighted_cohort_retention_by_size():
+    m = pd.DataFrame({0: [1.0, 1.0, 1.0], 1: [0.5, 0.2, np.nan], 3: [0.1, np.nan, np.nan]},
+                     index=["2025-01", "2025-02", "2025-03"])
+    m.attrs["sizes"] = pd.Series([10, 40, 50], index=m.index)
+    assert loyalty.weighted_cohort_retention(m, 1) == (pytest.approx((10 * 0.5 + 40 * 0.2) / 50), 50)
+    assert loyalty.weighted_cohort_retention(m, 3) == (pytest.approx(0.1), 10)
+    rate, n = loyalty.weighted_cohort_retention(m, 6)
+    assert math.isnan(rate) and n == 0
+
+
+def test_inter_purchase_quantile_and_flags():
+    gaps = pd.DataFrame({"gap": [1.0, 2.0, 3.0, 4.0, 100.0]})
+    assert loyalty.inter_purchase_quantile(gaps, 0.5) == 3.0
+    assert loyalty.inter_purchase_quantile(gaps, 0.75) == 4.0
+    assert math.isnan(loyalty.inter_purchase_quantile(gaps.iloc[:0], 0.9))
+    cu = pd.DataFrame({"referred_by": [None, None], "loyalty_tier": [None, "gold"], "loyalty_joined_at": [pd.NaT, pd.NaT]})
+    assert not loyalty.records_referrals(cu) and loyalty.has_programme(cu)
+    assert loyalty.records_referrals(cu.assign(referred_by=["c9", None]))
+    assert not loyalty.has_programme(cu.assign(loyalty_tier=None))
+    assert loyalty.excludes_zero(0.001, 0.3) and not loyalty.excludes_zero(-0.001, 0.3) and not loyalty.excludes_zero(0.0, 0.1)
+
+
+def test_programme_table_rows():
+    from crmkit.estimate import Estimate
+
+    pc = {"spend": {"members": Estimate(300.0, 10, 280.0, 320.0, 50), "others": Estimate(200.0, 10, 180.0, 220.0, 80)},
+          "retention": {"members": Estimate(0.7, 0.05, 0.6, 0.8, 50), "others": Estimate(0.5, 0.05, 0.4, 0.6, 80)}}
+    t = loyalty.programme_table(pc)
+    assert t[["measure", "group", "unit"]].values.tolist() == [["spend", "members", "currency"], ["spend", "others", "currency"],
+                                                                ["retention", "members", "ratio"], ["retention", "others", "ratio"]]
+    assert t["value"].tolist() == [300.0, 200.0, 0.7, 0.5] and t["low"].tolist() == [280.0, 180.0, 0.6, 0.4]

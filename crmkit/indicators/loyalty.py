@@ -45,6 +45,12 @@ __all__ = [
     "programme_comparison",
     "diff_proportions",
     "diff_means",
+    "weighted_cohort_retention",
+    "inter_purchase_quantile",
+    "records_referrals",
+    "has_programme",
+    "excludes_zero",
+    "programme_table",
 ]
 
 
@@ -534,3 +540,78 @@ def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, e
         "retention": {"members": proportion(k_m, n_m, min_n=min_n), "others": proportion(k_o, n_o, min_n=min_n),
                       "difference": diff_proportions(k_m, n_m, k_o, n_o, min_n=min_n)},
     }
+
+
+# -- readings of the loyalty tables ---------------------------------------------------------
+def weighted_cohort_retention(matrix: pd.DataFrame, k: int) -> tuple[float, int]:
+    """Retention *k* periods after the first purchase over every observable cohort, weighted by cohort size.
+
+    Formula: ``Σ_c size_c · r_c,k / Σ_c size_c`` over the cohorts ``c`` of
+    :func:`cohort_retention` whose cell ``k`` is observable (sizes in
+    ``matrix.attrs["sizes"]``); the cohort-size weighting pools the customers
+    of every cohort (Fader & Hardie 2010, on cohort-level retention).
+
+    Returns
+    -------
+    (float, int)
+        The weighted rate (NaN when no cohort reaches *k*) and the customers behind it.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, float("nan")]}, index=["2025-01", "2025-02"])
+    >>> m.attrs["sizes"] = pd.Series([10, 30], index=m.index)
+    >>> weighted_cohort_retention(m, 1), weighted_cohort_retention(m, 0)
+    ((0.5, 10), (1.0, 40))
+    """
+    if k not in matrix:
+        return float("nan"), 0
+    cells = matrix[k].dropna()
+    if not len(cells):
+        return float("nan"), 0
+    sizes = matrix.attrs["sizes"].loc[cells.index]
+    return float(np.average(cells, weights=sizes)), int(sizes.sum())
+
+
+def inter_purchase_quantile(gaps: pd.DataFrame, q: float) -> float:
+    """Quantile *q* of the days between purchases of :func:`inter_purchase_days` (NaN when there are none)."""
+    return float(gaps["gap"].quantile(q)) if len(gaps) else float("nan")
+
+
+def records_referrals(customers: pd.DataFrame) -> bool:
+    """True when the company records who referred a customer (some ``referred_by`` is set)."""
+    return "referred_by" in customers and bool(customers["referred_by"].notna().any())
+
+
+def has_programme(customers: pd.DataFrame) -> bool:
+    """True when a loyalty programme is recorded (some loyalty tier or join date)."""
+    return any(c in customers and bool(customers[c].notna().any()) for c in ("loyalty_tier", "loyalty_joined_at"))
+
+
+def excludes_zero(low: float, high: float) -> bool:
+    """True when the interval ``[low, high]`` of a difference lies entirely above or below zero.
+
+    Examples
+    --------
+    >>> excludes_zero(0.01, 0.2), excludes_zero(-0.1, 0.2), excludes_zero(-0.3, -0.1)
+    (True, False, True)
+    """
+    return bool(low > 0 or high < 0)
+
+
+def programme_table(comparison: dict) -> pd.DataFrame:
+    """Members against non-members of :func:`programme_comparison` as rows for a chart.
+
+    Returns
+    -------
+    DataFrame
+        ``measure`` (``spend``, ``retention``), ``group`` (``members``, ``others``),
+        ``value, low, high`` (the estimate and its 95 % interval) and ``unit``
+        (``currency``, ``ratio``).
+    """
+    rows = []
+    for measure, unit in (("spend", "currency"), ("retention", "ratio")):
+        for group in ("members", "others"):
+            est = comparison[measure][group]
+            rows.append({"measure": measure, "group": group, "value": est.value, "low": est.ci_low, "high": est.ci_high,
+                         "unit": unit})
+    return pd.DataFrame(rows)
