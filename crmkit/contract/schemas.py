@@ -151,20 +151,28 @@ def row_problems(
     else:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     fc = fc[fc["index"].notna()]
-    found: list[tuple[int, object, Rule]] = []
-    for check, column, context, row in zip(fc["check"].astype(str), fc["column"], fc["schema_context"], fc["index"]):
-        if check in by_check:
-            i, r = by_check[check]
-        elif check == "multiple_fields_uniqueness" or context == "DataFrameSchema":
-            i, r = by_key[(check, None)]
-        else:
-            i, r = by_key[(check, column)]
-        found.append((i, row, r))
-    if not found:
+    if fc.empty:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    out = pd.DataFrame(
-        {"_ord": [i for i, _, _ in found], "row": [row for _, row, _ in found], "rule": [r.name for _, _, r in found],
-         "column": [r.column for _, _, r in found], "problem": [_message(r, known_customers) for _, _, r in found]}
-    )
+    cases = pd.DataFrame({
+        "check": fc["check"].astype(str).to_numpy(dtype=object),
+        "col": fc["column"].astype(object).to_numpy(),
+        "ctx": fc["schema_context"].astype(str).to_numpy(dtype=object),
+        "row": fc["index"].to_numpy(dtype=object),
+    })
+    kinds = cases[["check", "col", "ctx"]].drop_duplicates()
+    ords = []
+    for check, column, context in kinds.itertuples(index=False):  # a handful of (check, column) pairs
+        if check in by_check:
+            ords.append(by_check[check][0])
+        elif check == "multiple_fields_uniqueness" or context == "DataFrameSchema":
+            ords.append(by_key[(check, None)][0])
+        else:
+            ords.append(by_key[(check, column)][0])
+    kinds["_ord"] = ords
+    out = cases.merge(kinds, on=["check", "col", "ctx"], how="left")[["_ord", "row"]]
     out = out.drop_duplicates(["_ord", "row"]).sort_values(["_ord", "row"], kind="stable")
+    used = {i: table_rules[i] for i in kinds["_ord"]}
+    out["rule"] = out["_ord"].map({i: r.name for i, r in used.items()})
+    out["column"] = out["_ord"].map({i: r.column for i, r in used.items()}).astype(object)
+    out["problem"] = out["_ord"].map({i: _message(r, known_customers) for i, r in used.items()})
     return out[PROBLEM_COLUMNS].reset_index(drop=True)
