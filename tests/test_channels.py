@@ -94,3 +94,36 @@ def test_order_channel_mix():
     assert m.loc["online", "orders"] == 1 and m.loc["online", "revenue"] == 80.0
     assert m.loc["online", "revenue_share"] == pytest.approx(80 / 180)
     assert m.loc["unknown", "customers"] == 1
+
+
+# -- figures of the channel report ---------------------------------------------------------------------
+
+
+def test_report_figures_by_hand():
+    t = pd.DataFrame({"channel": ["a", "b", "c"], "cost": [100.0, 50.0, None], "contacts": [10, 5, 7], "tickets": [8, 5, 7],
+                      "resolution_median_h": [3.0, 1.0, None], "csat": [0.9, 0.6, 0.75], "rated": [40, 10, 5],
+                      "cost_per_contact": [10.0, 10.0, None]})
+    assert channels.overall_cost_per_contact(t, None) == (10.0, 15)
+    tickets = pd.DataFrame({"cost": [1.0, None]})
+    assert channels.overall_cost_per_contact(t, tickets) == (150 / 13, 13)
+    ext = channels.channel_extremes(t)
+    assert (ext["resolution"][0]["channel"], ext["resolution"][1]["channel"]) == ("b", "a")
+    assert (ext["csat"][0]["channel"], ext["csat"][1]["channel"]) == ("b", "a")
+    assert (ext["cost"][0]["channel"], ext["cost"][1]["channel"]) == ("a", "b")  # ties keep table order
+    spread, rated = channels.csat_spread(t)
+    assert spread == pytest.approx(0.3) and rated == 55
+    assert math.isnan(channels.csat_spread(t.iloc[:1])[0])
+
+
+def test_mix_shares_and_main_channel_shift():
+    mix = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01"]),
+                        "channel": ["chat", "phone", "phone"], "share": [0.25, 0.75, 1.0]})
+    wide = channels.mix_shares(mix)
+    assert list(wide.columns) == ["phone", "chat"] and wide.loc["2025-02-01", "chat"] == 0.0
+    shift = channels.main_channel_shift(wide)
+    assert shift["channel"] == "phone" and shift["change"] == pytest.approx(0.25)
+
+
+def test_preferred_channels():
+    grid = pd.DataFrame({"app": [0.5, 0.2], "phone": [0.5, 0.8]}, index=["High", "Low"])
+    assert channels.preferred_channels(grid) == [("High", "app", 0.5), ("Low", "phone", 0.8)]

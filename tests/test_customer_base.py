@@ -131,3 +131,12 @@ def test_window_sales_includes_returns():
     # Q4: 50 + 30 + 200 + 100 + 400 + 20 + 80 - 30 = 850
     assert cb.window_sales(ORDERS, S, E) == pytest.approx(850.0)
     assert cb.window_sales(ORDERS, "2030-01-01", "2030-01-31") == 0.0
+
+
+def test_headline_metrics_names_and_growth_n():
+    counts = cb.customer_counts(CUSTOMERS, ORDERS, S, E)
+    growth = cb.growth_table(cb.customer_growth(CUSTOMERS, ORDERS, S, E, "period"), cb.customer_growth(CUSTOMERS, ORDERS, S, E, "year"))
+    values, n = cb.headline_metrics(counts, 0.5, growth)
+    assert values["total_customers"] == 5 and values["returning_customers"] == 1 and values["active_customer_share"] == 0.5
+    assert values["active_customer_growth"] == pytest.approx(5.0)  # 6 active against 1 in Q3
+    assert n == {"active_customer_growth": 1, "new_customer_growth": 1, "active_customer_growth_yoy": 0}

@@ -190,3 +190,15 @@ def test_programme_table_rows():
     assert t[["measure", "group", "unit"]].values.tolist() == [["spend", "members", "currency"], ["spend", "others", "currency"],
                                                                 ["retention", "members", "ratio"], ["retention", "others", "ratio"]]
     assert t["value"].tolist() == [300.0, 200.0, 0.7, 0.5] and t["low"].tolist() == [280.0, 180.0, 0.6, 0.4]
+
+
+def test_loyalty_headline_uses_the_right_windows():
+    o = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"], "amount": [10.0] * 5,
+                      "order_date": pd.to_datetime(["2024-11-01", "2025-11-05", "2025-08-01", "2025-11-20", "2025-12-01"])})
+    h = loyalty.loyalty_headline(o, "2025-10-01", "2025-12-31", min_n=1)
+    assert list(h) == ["repeat_purchase_rate", "purchase_frequency", "inter_purchase_days_median", "retention_rate",
+                       "retention_rate_yoy", "customer_retention_rate"]
+    # previous quarter: b only, back in Q4 -> 1/1; same quarter last year: a only, back -> 1/1; nobody buys twice in Q4
+    assert (h["retention_rate"].value, h["retention_rate"].n) == (1.0, 1)
+    assert (h["retention_rate_yoy"].value, h["retention_rate_yoy"].n) == (1.0, 1)
+    assert h["repeat_purchase_rate"].value == 0.0 and h["repeat_purchase_rate"].n == 3

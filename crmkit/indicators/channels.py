@@ -16,7 +16,9 @@ from crmkit.indicators import service
 from crmkit.indicators.frames import with_columns
 from crmkit.store.data import rows_between
 
-__all__ = ["contact_volume", "channel_table", "mix_trend", "channel_by_segment", "order_channel_mix"]
+__all__ = ["contact_volume", "channel_table", "mix_trend", "channel_by_segment", "order_channel_mix",
+           "overall_cost_per_contact", "channel_extremes", "csat_spread", "mix_shares", "main_channel_shift",
+           "segment_channel_grids", "preferred_channels", "recent_mix"]
 
 
 def _label(s: pd.Series) -> pd.Series:
@@ -173,3 +175,108 @@ def order_channel_mix(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     g["revenue_share"] = g["revenue"] / total if total else np.nan
     return g.reset_index()[["channel", "orders", "customers", "revenue", "revenue_share"]].sort_values(
         "revenue", ascending=False).reset_index(drop=True)
+
+
+# -- figures of the channel report -------------------------------------------------------------------
+
+
+def overall_cost_per_contact(table: pd.DataFrame, tickets: pd.DataFrame | None) -> tuple[float, float]:
+    """Cost per contact over all channels of :func:`channel_table`, and the contacts it is spread over.
+
+    Formula: Σ cost / Σ tickets (when ``tickets.cost`` is recorded) or
+    Σ contacts over the channels that have a cost; NaN when no cost is known.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"channel": ["a", "b", "c"], "cost": [100.0, 50.0, None], "contacts": [10, 5, 7], "tickets": [8, 5, 7]})
+    >>> overall_cost_per_contact(t, None)
+    (10.0, 15)
+    """
+    total = table["cost"].sum(min_count=1)
+    per_ticket = tickets is not None and "cost" in tickets and bool(tickets["cost"].notna().any())
+    denom = table.loc[table["cost"].notna(), "tickets" if per_ticket else "contacts"].sum()
+    cpc = float(total / denom) if denom and total == total else float("nan")
+    return cpc, denom
+
+
+def channel_extremes(table: pd.DataFrame) -> dict:
+    """Lowest and highest channel of :func:`channel_table` by resolution time, CSAT and cost per contact.
+
+    Keys ``resolution`` (``resolution_median_h``), ``csat`` and ``cost``
+    (``cost_per_contact``), each ``(lowest row, highest row)`` as dicts, or
+    ``None`` when no channel has the figure; ties keep table order.
+    """
+    out = {}
+    for key, column in (("resolution", "resolution_median_h"), ("csat", "csat"), ("cost", "cost_per_contact")):
+        ranked = table.dropna(subset=[column]).sort_values(column, kind="stable")
+        out[key] = (ranked.iloc[0].to_dict(), ranked.iloc[-1].to_dict()) if len(ranked) else None
+    return out
+
+
+def csat_spread(table: pd.DataFrame) -> tuple[float, int]:
+    """CSAT of the most satisfied minus the least satisfied channel, and the ratings behind it.
+
+    NaN with fewer than two rated channels.
+
+    Examples
+    --------
+    >>> csat_spread(pd.DataFrame({"csat": [0.9, 0.6, None], "rated": [40, 10, 0]}))
+    (0.30000000000000004, 50)
+    """
+    sat = table.dropna(subset=["csat"])
+    spread = float(sat["csat"].max() - sat["csat"].min()) if len(sat) > 1 else float("nan")
+    return spread, int(sat["rated"].sum()) if len(sat) else 0
+
+
+def mix_shares(mix: pd.DataFrame) -> pd.DataFrame:
+    """:func:`mix_trend` as a month × channel table of shares, channels by mean share (largest first)."""
+    wide = mix.pivot_table(index="month", columns="channel", values="share", fill_value=0.0)
+    return wide[wide.mean().sort_values(ascending=False).index]
+
+
+def main_channel_shift(wide: pd.DataFrame) -> dict:
+    """Share of the main channel (first column of :func:`mix_shares`) in the first and the last month.
+
+    Keys: ``channel, first_month, last_month, first, last, change`` (last − first).
+    """
+    main = wide.columns[0]
+    first, last = wide.index[0], wide.index[-1]
+    a, b = float(wide.loc[first, main]), float(wide.loc[last, main])
+    return {"channel": main, "first_month": first, "last_month": last, "first": a, "last": b, "change": b - a}
+
+
+def segment_channel_grids(tickets: pd.DataFrame, orders, customers: pd.DataFrame, start, end, *,
+                          margin_rate: float | None = None, tier_names: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Share of each segment's service contacts per channel, for value tiers and customer types.
+
+    Value tiers are :func:`crmkit.indicators.value.value_tiers` of the
+    customers' historical CLV at *end* (shown as ``tier_names[tier]`` when
+    given); customer types come from ``customers.customer_type`` (left out
+    when none is recorded).  Each grid is :func:`channel_by_segment` as a
+    segment × channel table of shares (segments and channels sorted).
+    """
+    from crmkit.indicators import value
+
+    summary = value.customer_summary(orders, end, margin_rate=margin_rate)
+    tiers = (pd.Series(value.value_tiers(summary["clv"]).to_numpy(), index=summary["customer_id"]) if len(summary)
+             else pd.Series(dtype="str"))
+    segments = {"value_tier": tiers.map(tier_names) if tier_names else tiers}
+    if customers["customer_type"].notna().any():
+        segments["customer_type"] = customers.set_index("customer_id")["customer_type"].dropna()
+    grids = {}
+    for key, seg in segments.items():
+        cross = channel_by_segment(tickets, None, seg, start, end)
+        grids[key] = (cross.pivot_table(index="segment", columns="channel", values="share", fill_value=0.0)
+                      if len(cross) else pd.DataFrame())
+    return grids
+
+
+def preferred_channels(grid: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """Per segment of a :func:`segment_channel_grids` grid: its most used channel and that channel's share."""
+    return [(seg, ch, float(grid.loc[seg, ch])) for seg, ch in grid.idxmax(axis=1).items()]
+
+
+def recent_mix(tickets: pd.DataFrame | None, interactions: pd.DataFrame | None, end, *, months: int = 12) -> pd.DataFrame:
+    """:func:`mix_trend` over the *months* calendar months ending on *end* (inclusive)."""
+    end = pd.Timestamp(end)
+    return mix_trend(tickets, interactions, end - pd.DateOffset(months=months) + pd.Timedelta(days=1), end)

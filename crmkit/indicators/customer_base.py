@@ -57,6 +57,7 @@ __all__ = [
     "top_revenue_segment",
     "segment_highlights",
     "window_sales",
+    "headline_metrics",
 ]
 
 #: Customer attributes used for segmentation (``age_band`` is derived from ``birth_year``).
@@ -510,3 +511,31 @@ def window_sales(orders, start, end) -> float:
     got = query(f"SELECT coalesce(SUM(amount), 0) AS s FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}",
                 o=order_lines(orders))
     return float(got["s"].iloc[0])
+
+
+def headline_metrics(counts: dict[str, int], active_share: Estimate, growth: pd.DataFrame) -> tuple[dict, dict]:
+    """The customer-base headline metrics by registry name, and the n behind each growth rate.
+
+    Parameters
+    ----------
+    counts : dict
+        :func:`customer_counts` of the window.
+    active_share : Estimate
+        Active / total customers.
+    growth : DataFrame
+        :func:`growth_table` (``metric`` column or index); a growth rate's n
+        is the count it is compared with.
+
+    Returns
+    -------
+    (dict, dict)
+        ``{name: value}`` and ``{name: n}``, as ``MetricSet.add_all(values, n=n)`` takes them.
+    """
+    g = growth.set_index("metric") if "metric" in growth else growth
+    values = {"total_customers": counts["total"], "active_customers": counts["active"], "new_customers": counts["new"],
+              "returning_customers": counts["returning"], "active_customer_share": active_share,
+              "active_customer_growth": g.loc["active", "growth"], "new_customer_growth": g.loc["new", "growth"],
+              "active_customer_growth_yoy": g.loc["active", "yoy"]}
+    n = {"active_customer_growth": int(g.loc["active", "previous"]), "new_customer_growth": int(g.loc["new", "previous"]),
+         "active_customer_growth_yoy": int(g.loc["active", "last_year"])}
+    return values, n

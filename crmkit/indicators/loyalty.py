@@ -51,6 +51,7 @@ __all__ = [
     "has_programme",
     "excludes_zero",
     "programme_table",
+    "loyalty_headline",
 ]
 
 
@@ -615,3 +616,22 @@ def programme_table(comparison: dict) -> pd.DataFrame:
             rows.append({"measure": measure, "group": group, "value": est.value, "low": est.ci_low, "high": est.ci_high,
                          "unit": unit})
     return pd.DataFrame(rows)
+
+
+def loyalty_headline(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
+    """The loyalty headline metrics by registry name.
+
+    ``repeat_purchase_rate`` (:func:`repeat_purchase_rate`), ``purchase_frequency``
+    (:func:`purchase_frequency`), ``inter_purchase_days_median``
+    (:func:`inter_purchase_time`), ``retention_rate`` and ``retention_rate_yoy``
+    (:func:`period_retention` against the previous period and the same period
+    last year) and ``customer_retention_rate`` (:func:`customer_retention_rate`).
+    """
+    return {
+        "repeat_purchase_rate": repeat_purchase_rate(orders, start, end, min_n=min_n),
+        "purchase_frequency": purchase_frequency(orders, start, end, min_n=min_n),
+        "inter_purchase_days_median": inter_purchase_time(orders, start, end, min_n=min_n),
+        "retention_rate": period_retention(orders, start, end, min_n=min_n),
+        "retention_rate_yoy": period_retention(orders, start, end, "year", min_n=min_n),
+        "customer_retention_rate": customer_retention_rate(orders, start, end, min_n=min_n),
+    }
