@@ -10,7 +10,7 @@ from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
 __all__ = ["DIMENSION_NAMES", "MEASURE_NAMES", "dimension_name", "overview", "growth", "monthly", "customer_types",
-           "segments", "missing_dimensions", "market_share", "no_market_size", "columns"]
+           "segments", "missing_dimensions", "market_share", "no_market_size", "columns", "overview_tiles"]
 
 #: Names of the segmentation attributes (en, zh).
 DIMENSION_NAMES: dict[str, tuple[str, str]] = {
@@ -211,3 +211,13 @@ def columns(table: str, fmt: Formatter, frame: pd.DataFrame | None = None) -> di
                    "last_year": (f"Last year ({ys:%Y-%m-%d}–{ye:%Y-%m-%d})", f"去年同期（{ys:%Y-%m-%d}–{ye:%Y-%m-%d}）"),
                    "yoy": ("Change vs last year", "同比")},
     }
+
+
+def overview_tiles(counts: dict[str, int], active_share: Estimate, growth: pd.DataFrame) -> list[tuple]:
+    """KPI tiles of the customer base at a glance (*growth*: :func:`crmkit.customer_base.growth_table`)."""
+    g = growth.set_index("metric") if "metric" in growth else growth
+    return [("total_customers", counts["total"]), (("Active in the period", "期内活跃客户"), counts["active"], "count"),
+            ("new_customers", counts["new"]), ("returning_customers", counts["returning"]),
+            ("active_customer_share", active_share),
+            (("Active customers vs previous period", "活跃客户环比"), g.loc["active", "growth"], "ratio"),
+            (("Active customers vs last year", "活跃客户同比"), g.loc["active", "yoy"], "ratio")]

@@ -9,8 +9,8 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
-__all__ = ["period_label", "overview", "retention_trend", "cohorts", "inter_purchase", "engagement_tiles", "engagement",
-           "referrals", "programme_tiles", "programme", "columns"]
+__all__ = ["period_label", "headline_tiles", "overview", "retention_trend", "cohorts", "inter_purchase", "engagement_tiles",
+           "engagement", "referrals", "programme_tiles", "programme", "columns"]
 
 
 def _pct(x: float, digits: int = 1) -> str:
@@ -197,3 +197,11 @@ def columns(table: str, fmt: Formatter) -> dict[str, Any]:
                    "retention_high": ("95% high", "95% 上限"), "value": ("Revenue per customer", "人均收入"),
                    "value_low": ("95% low", "95% 下限"), "value_high": ("95% high", "95% 上限")},
     }
+
+
+def headline_tiles(headline: dict[str, Estimate]) -> list[tuple]:
+    """KPI tiles of :func:`crmkit.loyalty.loyalty_headline` (orders per customer as a plain number)."""
+    return [("repeat_purchase_rate", headline["repeat_purchase_rate"]),
+            (("Orders per active customer", "活跃客户人均订单"), headline["purchase_frequency"], "number"),
+            ("inter_purchase_days_median", headline["inter_purchase_days_median"]),
+            ("retention_rate", headline["retention_rate"]), ("customer_retention_rate", headline["customer_retention_rate"])]

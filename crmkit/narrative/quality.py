@@ -8,7 +8,8 @@ import pandas as pd
 
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
-__all__ = ["overview", "latest_order", "monthly_volume", "completeness_gaps", "references", "ingest", "columns"]
+__all__ = ["overview", "overview_tiles", "latest_order", "monthly_volume", "completeness_gaps", "references", "ingest",
+           "columns"]
 
 
 def _pair(currency: str) -> tuple[Formatter, Formatter]:
@@ -124,3 +125,10 @@ def columns(table: str, fmt: Formatter) -> dict[str, Any]:
     }
     formats, labels = specs[table]
     return {"formats": formats, "labels": labels}
+
+
+def overview_tiles(ov: dict, customers: int, orders_in_window: int) -> list[tuple]:
+    """KPI tiles of the overview (``ov`` from :func:`crmkit.quality.quality_overview`)."""
+    return [("tables_supplied", f"{ov['supplied']} / {ov['tables']}"), (("Customers", "客户数"), customers, "count"),
+            (("Orders in window", "期内订单"), orders_in_window, "count"), ("column_completeness", ov["completeness"]),
+            ("customer_reference_match_rate", ov["reference_match"]), ("ingest_reject_rate", ov["reject_rate"])]

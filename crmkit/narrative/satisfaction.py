@@ -138,8 +138,11 @@ def key_drivers(key_driver_table: pd.DataFrame, priorities: list[str]) -> Biling
     return Bilingual(en, zh)
 
 
-def trend(first: pd.Series, last: pd.Series) -> Bilingual:
-    """CSAT of the first and the last month shown (:func:`crmkit.satisfaction.trend_endpoints`)."""
+def trend(endpoints: tuple[pd.Series, pd.Series] | None) -> Bilingual:
+    """CSAT of the first and the last month shown (*endpoints* from :func:`crmkit.satisfaction.trend_endpoints`)."""
+    if endpoints is None:
+        return Bilingual("No CSAT answers in the months shown.", "所示月份没有 CSAT 回答。")
+    first, last = endpoints
     return Bilingual(
         f"CSAT moved from {_pct(first['value'])} in {first['month']:%Y-%m} to {_pct(last['value'])} in {last['month']:%Y-%m} "
         "(shaded: the period; bands: 95% intervals).",

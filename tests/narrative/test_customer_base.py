@@ -97,3 +97,9 @@ def test_columns():
     assert c["formats"]["metric"]("signups") == "新注册"
     seg = say.columns("segments", Formatter("en"))
     assert seg["formats"]["dimension"]("income_band") == "Income band" and seg["formats"]["revenue"] == "currency"
+
+
+def test_overview_tiles():
+    tiles = say.overview_tiles(COUNTS, Estimate(0.5, n=3000), _growth())
+    assert tiles[0] == ("total_customers", 3000) and tiles[1] == (("Active in the period", "期内活跃客户"), 1708, "count")
+    assert tiles[5][1:] == (0.153, "ratio") and tiles[6][1:] == (0.587, "ratio")

@@ -102,3 +102,12 @@ def test_programme_sentence():
 def test_referral_columns():
     assert say.columns("referrals", Formatter("zh"))["formats"]["group"]("difference") == "差值"
     assert say.columns("referrals", Formatter("en"))["labels"]["value"] == ("Revenue per customer", "人均收入")
+
+
+def test_headline_tiles():
+    names = ["repeat_purchase_rate", "purchase_frequency", "inter_purchase_days_median", "retention_rate",
+             "retention_rate_yoy", "customer_retention_rate"]
+    tiles = say.headline_tiles(dict(zip(names, _headline())))
+    assert tiles[1][0] == ("Orders per active customer", "活跃客户人均订单") and tiles[1][2] == "number"
+    assert [t[0] for t in tiles if isinstance(t[0], str)] == ["repeat_purchase_rate", "inter_purchase_days_median",
+                                                               "retention_rate", "customer_retention_rate"]

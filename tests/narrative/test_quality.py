@@ -55,3 +55,10 @@ def test_columns_follow_the_language():
     assert zh["labels"]["rows"] == ("Rows (history)", "行数（含历史）")
     assert zh["formats"]["supplied"](True) == "是" and say.columns("coverage", Formatter("en"))["formats"]["supplied"](False) == "no"
     assert say.columns("gaps", Formatter("en"))["formats"]["required"](True) == "required"
+
+
+def test_overview_tiles():
+    ov = {"supplied": 9, "tables": 12, "completeness": 0.9, "reference_match": 0.99, "reject_rate": 0.01}
+    tiles = say.overview_tiles(ov, 3000, 4500)
+    assert tiles[0] == ("tables_supplied", "9 / 12") and tiles[1] == (("Customers", "客户数"), 3000, "count")
+    assert [t[0] for t in tiles[3:]] == ["column_completeness", "customer_reference_match_rate", "ingest_reject_rate"]

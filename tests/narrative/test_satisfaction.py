@@ -81,10 +81,11 @@ def test_drivers_and_key_drivers():
 
 
 def test_trend_sentence():
-    s = say.trend(pd.Series({"month": pd.Timestamp("2025-03-01"), "value": 0.7}),
-                  pd.Series({"month": pd.Timestamp("2025-12-01"), "value": 0.655}))
+    s = say.trend((pd.Series({"month": pd.Timestamp("2025-03-01"), "value": 0.7}),
+                   pd.Series({"month": pd.Timestamp("2025-12-01"), "value": 0.655})))
     assert s.en.startswith("CSAT moved from 70.0% in 2025-03 to 65.5% in 2025-12")
     assert s.zh.startswith("满意度从 2025-03 的 70.0% 变为 2025-12 的 65.5%")
+    assert say.trend(None) == ("No CSAT answers in the months shown.", "所示月份没有 CSAT 回答。")
 
 
 def test_feedback_with_and_without_complaints():
