@@ -205,3 +205,64 @@ def test_lexicon_extension_and_errors(tmp_path):
     bad.write_text("themes:\n  x:\n    label_en: X\n    label_zh: X\n    words: [a]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key 'themes.x.words'"):
         fb.load_lexicon(bad)
+
+
+# -- report read-outs ---------------------------------------------------------------
+def test_comment_overview_by_hand():
+    sv = _surveys()
+    sv = pd.concat([sv, sv.iloc[[0]].assign(response_id="E1", survey_type="employee", comment="物流慢")], ignore_index=True)
+    f = fb.survey_feedback(sv, "2025-10-01", "2025-10-31")
+    summary = fb.theme_summary(f)
+    o = fb.comment_overview(f, summary, sv, "2025-10-01", "2025-10-31", min_n=1)
+    # 8 customer responses (the employee answer is left out), 7 with a comment
+    assert (o["comments"], o["responses"]) == (7, 8)
+    assert o["commented"].value == pytest.approx(7 / 8) and o["commented"].n == 8
+    assert o["zh_share"] == pytest.approx(5 / 7)
+    assert o["mentions"] == int(summary["mentions"].sum())
+    assert o["negative_theme_share"].value == pytest.approx(summary["negative"].sum() / summary["mentions"].sum())
+    assert o["top"]["theme"] == "delivery"
+    empty = fb.comment_overview(f.iloc[:0], summary.iloc[:0], sv.iloc[:0], min_n=1)
+    assert empty["top"] is None and np.isnan(empty["with_theme"]) and np.isnan(empty["negative_comments"].value)
+
+
+def test_sentiment_extremes_and_top_theme_per_group():
+    sm = pd.DataFrame({"theme": list("abcd"), "mentions": [5, 4, 2, 3], "net_sentiment": [-0.2, 0.5, -1.0, -0.6]})
+    worst, best = fb.sentiment_extremes(sm)
+    assert (worst["theme"], best["theme"]) == ("d", "b")  # c has too few mentions
+    assert fb.sentiment_extremes(sm, min_mentions=6) is None
+    freq = pd.DataFrame({"touchpoint": ["p", "p", "s", "s"], "theme": list("abab"), "share": [0.1, 0.4, 0.6, 0.2]})
+    top = fb.top_theme_per_group(freq, "touchpoint")
+    assert top[["touchpoint", "theme"]].values.tolist() == [["s", "a"], ["p", "b"]]  # largest share first
+
+
+def test_nps_comparison_needs_both_groups():
+    f = fb.survey_feedback(_surveys(), "2025-10-01", "2025-10-31")
+    c = fb.nps_comparison(f)
+    assert (c["detractors"], c["promoters"]) == (3, 2)
+    assert set(c["table"]["theme"]) >= {"delivery", "quality"}
+    assert c["lead"]["theme"] == "delivery"  # 3/3 detractors vs 0/2 promoters
+    only = fb.nps_comparison(f[f["nps_group"] != "promoter"])
+    assert only["table"] is None and only["significant"] == 0 and only["promoters"] == 0
+
+
+def test_top_reason_share_and_needs_leaders():
+    p = pd.DataFrame({"count": [5, 2, 1, 1]})
+    e = fb.top_reason_share(p, min_n=1)
+    assert e.value == pytest.approx(5 / 9) and e.n == 9
+    assert np.isnan(fb.top_reason_share(p.iloc[:0]).value)
+    needs = pd.DataFrame({"theme": ["a", "b"], "impact_rank": [1, 2], "frequency_rank": [2, 1]})
+    first, frequent = fb.needs_leaders(needs)
+    assert (first["theme"], frequent["theme"]) == ("a", "b")
+    assert fb.needs_leaders(needs.iloc[:0]) is None
+
+
+def test_example_comments_refused_when_masked_and_redacted_otherwise():
+    f = fb.survey_feedback(_surveys(), "2025-10-01", "2025-10-31")
+    summary = fb.theme_summary(f)
+    with pytest.raises(PermissionError):
+        fb.example_comments(_surveys(), summary, mask_pii=True)
+    ex = fb.example_comments(_surveys(), summary, mask_pii=False, start="2025-10-01", end="2025-10-31")
+    assert set(ex["theme"]) <= set(summary.loc[summary["negative"] > 0, "theme"])
+    assert (ex.groupby("theme").size() <= 3).all()
+    text = " ".join(ex["verbatim"])
+    assert "13812345678" not in text and "[phone]" in text

@@ -117,3 +117,21 @@ def test_company_benchmarks_use_the_report_definitions():
     assert own["nps"] == pytest.approx(100 * (2 - 1) / 3) and own["csat"] == pytest.approx(0.5)
     assert own["churn_rate"] == churn.period_churn_rate(cu, o, "2025-01-01", "2025-03-31", inactivity_days=60).value == 1.0
     assert own["market_share"] == 0.1
+
+
+# -- report read-outs ---------------------------------------------------------------
+def test_market_sizes_share_in_and_benchmark_period():
+    md = market.MarketData(
+        market_size=pd.DataFrame({"period": ["2025Q3", "2025Q4", "2026Q1"], "start": pd.to_datetime(["2025-07-01", "2025-10-01", "2026-01-01"]),
+                                  "end": pd.to_datetime(["2025-09-30", "2025-12-31", "2026-03-31"]),
+                                  "value": [100.0, 200.0, 300.0], "source": ["f", "f", "f"]}),
+        competitors=pd.DataFrame({"name": ["A"], "period": ["2025Q3"]}), currency="CNY", path="m.yaml")
+    s = market.market_sizes(md, "2025Q4", 0.0, "2025-12-31")
+    assert s["period"].tolist() == ["2025Q3", "2025Q4"]  # 2026Q1 ends after the window
+    s2 = market.market_sizes(md, "2025Q4", 250.0, "2025-12-31", source="param")
+    assert s2.set_index("period").loc["2025Q4", "value"] == 250.0 and len(s2) == 2
+    assert s2.set_index("period").loc["2025Q4", "source"] == "param"
+    assert market.market_sizes(None, "2025Q4").empty
+    shares = pd.DataFrame({"period": ["2025Q3", "2025Q4"], "share": [0.1, 0.2]})
+    assert market.share_in(shares, "2025Q4") == 0.2 and market.share_in(shares, "2024Q1") is None
+    assert market.benchmark_period(md, "2025Q3") == "2025Q3" and market.benchmark_period(md, "2025Q4") is None

@@ -135,3 +135,22 @@ def test_assess_register_tidy():
     assert conc["previous"] == pytest.approx(3 * (1 / 3) ** 2) and conc["trend"] == "worsening"
     chan = reg.set_index("key").loc["channel_dependency"]
     assert chan["value"] == pytest.approx(0.9) and chan["severity"] == "high"
+
+
+# -- report read-outs ---------------------------------------------------------------
+def test_severity_counts_customer_concentration_and_register_inputs():
+    assert risk.severity_counts(pd.DataFrame({"severity": ["high", "medium", "medium"]})) == {
+        "high": 1, "medium": 2, "low": 0, "unknown": 0}
+    orders = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [500.0, 300.0, 100.0, 100.0]})
+    conc = risk.customer_concentration(orders)
+    assert conc["hhi"] == pytest.approx(0.8**2 + 0.1**2 + 0.1**2) and conc["customers"] == 3
+    assert conc["top10_share"] == pytest.approx(1.0)
+    cust = pd.DataFrame({"customer_id": ["a", "b"], "signup_date": pd.to_datetime(["2024-01-01", None])})
+    data = CRMData("x", "2025-10-01", "2025-12-31", {"customers": cust})
+    inputs = risk.register_inputs(data)
+    assert inputs["reject_rate"] is None and inputs["maturity_scores"] is None  # no store, no assessment
+    from crmkit.indicators import quality
+
+    comp = quality.completeness(data)
+    assert inputs["completeness"] == pytest.approx(comp["filled"].sum() / comp["rows"].sum())
+    assert 0 < inputs["completeness"] < 1

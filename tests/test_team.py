@@ -98,3 +98,25 @@ def test_employee_vs_customer_satisfaction():
     comp = team.satisfaction_comparison(s, None, "2025-12-31", quarters=2)
     assert comp["employee_top2"].tolist() == pytest.approx([1.0, 0.5])
     assert comp["customer_csat"].iloc[1] == pytest.approx(0.5) and np.isnan(comp["customer_csat"].iloc[0])
+
+
+# -- report read-outs ---------------------------------------------------------------
+def test_has_agents_and_employee_surveys():
+    t = _tickets()
+    assert team.has_agents(t, "2025-10-01", "2025-10-31")
+    assert not team.has_agents(t, "2025-10-07", "2025-10-07")  # the only ticket that day has no agent
+    assert not team.has_agents(t.drop(columns="agent_id"), "2025-10-01", "2025-10-31")
+    assert not team.has_agents(None, "2025-10-01", "2025-10-31")
+    s = pd.DataFrame({"survey_type": ["nps", "employee"]})
+    assert team.has_employee_surveys(s) and not team.has_employee_surveys(s.iloc[:1])
+
+
+def test_kpis_met_and_satisfaction_correlation_by_hand():
+    k = pd.DataFrame({"kpi": ["fcr_rate", "csat", "reopen_rate"], "met": [True, None, False]})
+    m = team.kpis_met(k)
+    assert (m["met"], m["rated"], m["missed"]["kpi"].tolist()) == (1, 2, ["reopen_rate"])
+    c = pd.DataFrame({"employee_top2": [0.5, 0.7, 0.6, np.nan], "customer_csat": [0.8, 0.6, 0.7, 0.9]})
+    r, q = team.satisfaction_correlation(c)
+    assert q == 3 and r == pytest.approx(-1.0)
+    r2, q2 = team.satisfaction_correlation(c.iloc[:2])
+    assert np.isnan(r2) and q2 == 2

@@ -1006,3 +1006,198 @@ def verbatims(
     if len(fb) > n:
         fb = fb.sample(n, random_state=seed)
     return fb[["survey_type", "touchpoint", "score", "sentiment", "themes", "verbatim"]].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- report read-outs
+
+
+def _in_window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    if start is not None:
+        frame = frame[frame[column] >= pd.Timestamp(start).normalize()]
+    if end is not None:
+        frame = frame[frame[column] < pd.Timestamp(end).normalize() + pd.Timedelta(days=1)]
+    return frame
+
+
+def comment_overview(frame: pd.DataFrame, summary: pd.DataFrame, surveys: pd.DataFrame, start=None, end=None, *,
+                     min_n: int = 30, exclude_types: Sequence[str] = ("employee",)) -> dict[str, Any]:
+    """Headline counts and shares of the analysed comments of a window.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`survey_feedback` of the window (one row per commented response).
+    summary : DataFrame
+        :func:`theme_summary` of *frame*.
+    surveys : DataFrame
+        Canonical ``surveys``; the customer responses of ``[start, end]``
+        (survey types in *exclude_types* left out) are the denominator.
+
+    Returns
+    -------
+    dict
+        ``comments`` (commented responses), ``responses`` (customer responses),
+        ``commented`` = comments / responses, ``with_theme`` = share of
+        comments with at least one theme, ``zh_share`` = share written in
+        Chinese, ``mentions`` = Σ theme mentions, ``negative_mentions``,
+        ``negative_theme_share`` = negative mentions / mentions,
+        ``negative_comments`` = share of comments whose overall sentiment is
+        negative (the three shares as Wilson-interval
+        :class:`~crmkit.estimate.Estimate`, :func:`crmkit.estimate.proportion`)
+        and ``top`` (the first row of *summary*, the most mentioned theme).
+
+    Examples
+    --------
+    >>> fb = pd.DataFrame({"themes": ["delivery", ""], "language": ["zh", "en"], "sentiment": ["negative", "neutral"]})
+    >>> sm = pd.DataFrame({"theme": ["delivery"], "mentions": [1], "negative": [1]})
+    >>> sv = pd.DataFrame({"responded_at": pd.to_datetime(["2025-01-01"] * 4), "survey_type": ["nps"] * 4})
+    >>> o = comment_overview(fb, sm, sv, min_n=1)
+    >>> o["comments"], o["responses"], o["commented"].value, o["with_theme"], o["negative_theme_share"].value
+    (2, 4, 0.5, 0.5, 1.0)
+    """
+    from crmkit.estimate import proportion
+
+    sv = _in_window(surveys, "responded_at", start, end)
+    sv = sv[~sv["survey_type"].astype(str).isin(list(exclude_types))]
+    n = len(frame)
+    mentions, negative = int(summary["mentions"].sum()), int(summary["negative"].sum())
+    return {
+        "comments": n, "responses": len(sv),
+        "commented": proportion(n, len(sv), min_n=min_n),
+        "with_theme": float((frame["themes"] != "").mean()) if n else float("nan"),
+        "zh_share": float((frame["language"] == "zh").mean()) if n else float("nan"),
+        "mentions": mentions, "negative_mentions": negative,
+        "negative_theme_share": proportion(negative, mentions, min_n=min_n),
+        "negative_comments": proportion(int((frame["sentiment"] == "negative").sum()), n, min_n=min_n),
+        "top": summary.iloc[0] if len(summary) else None,
+    }
+
+
+def sentiment_extremes(summary: pd.DataFrame, *, min_mentions: int = 3) -> tuple[pd.Series, pd.Series] | None:
+    """Themes with the lowest and the highest net sentiment among those with at least *min_mentions* mentions.
+
+    Returns ``(worst, best)`` rows of :func:`theme_summary` (ties: the first
+    listed), or None when no theme has enough mentions.
+
+    Examples
+    --------
+    >>> sm = pd.DataFrame({"theme": list("abc"), "mentions": [5, 4, 1], "net_sentiment": [-0.5, 0.25, -1.0]})
+    >>> w, b = sentiment_extremes(sm)
+    >>> w["theme"], b["theme"]
+    ('a', 'b')
+    """
+    ok = summary[summary["mentions"] >= min_mentions]
+    if ok.empty:
+        return None
+    return ok.sort_values("net_sentiment").iloc[0], ok.sort_values("net_sentiment", ascending=False).iloc[0]
+
+
+def group_themes(frame: pd.DataFrame, by: str, summary: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """:func:`theme_frequency` by *by*, restricted to the themes mentioned at least once in *summary*.
+
+    Empty when no comment of any group mentions a theme.
+    """
+    freq = theme_frequency(frame, by, lexicon)
+    if freq.empty or freq["mentions"].sum() == 0:
+        return freq.iloc[0:0]
+    return freq[freq["theme"].isin(summary.loc[summary["mentions"] > 0, "theme"])].reset_index(drop=True)
+
+
+def top_theme_per_group(freq: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The most mentioned theme (largest ``share``) of each group of :func:`group_themes`, largest share first.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"g": ["x", "x", "y"], "theme": ["a", "b", "a"], "share": [0.1, 0.3, 0.2]})
+    >>> top_theme_per_group(f, "g")[["g", "theme"]].values.tolist()
+    [['x', 'b'], ['y', 'a']]
+    """
+    return freq.sort_values("share", ascending=False).groupby(by, sort=True).head(1).reset_index(drop=True)
+
+
+def nps_comparison(frame: pd.DataFrame, *, lexicon: Lexicon | None = None, alpha: float = 0.05) -> dict[str, Any]:
+    """Themes of commented NPS detractors against promoters (:func:`detractor_themes`).
+
+    Returns
+    -------
+    dict
+        ``detractors``, ``promoters`` (commented responses of each group),
+        ``table`` (:func:`detractor_themes` without themes neither group
+        mentions; None unless both groups have comments), ``significant``
+        (number of themes with q < alpha) and ``lead`` (the row with the
+        largest detractor − promoter difference, or None).
+    """
+    g = frame["nps_group"] if "nps_group" in frame.columns else pd.Series(dtype="object")
+    n_det, n_pro = int((g == "detractor").sum()), int((g == "promoter").sum())
+    out: dict[str, Any] = {"detractors": n_det, "promoters": n_pro, "table": None, "significant": 0, "lead": None}
+    if n_det == 0 or n_pro == 0:
+        return out
+    over = detractor_themes(frame, lexicon=lexicon, alpha=alpha)
+    over = over[(over["case_with"] + over["control_with"]) > 0].reset_index(drop=True)
+    out.update(table=over, significant=int(over["significant"].sum()),
+               lead=over.sort_values("difference", ascending=False).iloc[0] if len(over) else None)
+    return out
+
+
+def top_reason_share(pareto: pd.DataFrame, *, min_n: int = 30):
+    """Share of complaints with the largest reason of :func:`complaint_pareto` (Wilson interval).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"count": [6, 3, 1]})
+    >>> top_reason_share(p, min_n=1).value
+    0.6
+    """
+    from crmkit.estimate import proportion
+
+    if pareto.empty:
+        return proportion(0, 0, min_n=min_n)
+    return proportion(int(pareto["count"].iloc[0]), int(pareto["count"].sum()), min_n=min_n)
+
+
+def needs_leaders(needs: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """The need with the most negative score impact and the most frequent need of :func:`needs_ranking`.
+
+    *needs* is sorted by impact rank, so its first row has the largest
+    negative impact.  Returns ``(largest negative impact, most mentioned)``
+    or None when *needs* is empty.
+    """
+    if needs.empty:
+        return None
+    return needs.iloc[0], needs.sort_values("frequency_rank").iloc[0]
+
+
+def example_comments(surveys: pd.DataFrame, summary: pd.DataFrame, *, mask_pii: bool, start=None, end=None,
+                     themes: int = 3, n: int = 3, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Example negative comments for the (at most *themes*) most mentioned themes with negative mentions.
+
+    Each theme gets up to *n* comments from :func:`verbatims`, which refuses
+    while *mask_pii* is true (comment text is personal data) and redacts
+    phone numbers and e-mail addresses otherwise.
+
+    Returns
+    -------
+    DataFrame
+        ``theme, label_en, label_zh, survey_type, touchpoint, score, sentiment, themes, verbatim``.
+
+    Raises
+    ------
+    PermissionError
+        When *mask_pii* is true.
+    """
+    if mask_pii:
+        raise PermissionError(
+            "Verbatim comments are personal data: they are shown only when the report runs with mask_pii: false."
+        )
+    parts = []
+    for _, r in summary[summary["negative"] > 0].head(themes).iterrows():
+        ex = verbatims(surveys, mask_pii=mask_pii, start=start, end=end, theme=r["theme"], polarity="negative", n=n,
+                       lexicon=lexicon)
+        if len(ex):
+            parts.append(ex.assign(theme=r["theme"], label_en=r["label_en"], label_zh=r["label_zh"]))
+    cols = ["theme", "label_en", "label_zh", "survey_type", "touchpoint", "score", "sentiment", "themes", "verbatim"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+__all__ += ["comment_overview", "sentiment_extremes", "group_themes", "top_theme_per_group", "nps_comparison",
+            "top_reason_share", "needs_leaders", "example_comments"]

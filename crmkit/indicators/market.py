@@ -400,3 +400,52 @@ def benchmark_gaps(table: pd.DataFrame) -> pd.DataFrame:
                      "entities": int(len(allv))})
     return pd.DataFrame(rows, columns=["metric", "label_en", "label_zh", "unit", "direction", "company", "competitor_mean",
                                        "competitor_best", "gap", "better", "rank", "entities"])
+
+
+# -- report read-outs -------------------------------------------------------------
+def market_sizes(market: MarketData | None, period: str, market_size: float = 0.0, end=None, *,
+                 source: str = "run parameter market_size") -> pd.DataFrame:
+    """Market size per period from the market file and the run parameter ``market_size``.
+
+    A positive *market_size* replaces the file's entry for *period*
+    (:func:`market_size_frame`); periods ending after *end* are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``period, start, end, value, source`` (empty without either input).
+
+    Examples
+    --------
+    >>> market_sizes(None, "2025Q4", 5e6)[["period", "value"]].values.tolist()
+    [['2025Q4', 5000000.0]]
+    >>> len(market_sizes(None, "2025Q4"))
+    0
+    """
+    sizes = market.market_size if market is not None else pd.DataFrame(columns=["period", "start", "end", "value", "source"])
+    if market_size and market_size > 0:
+        sizes = pd.concat([sizes[sizes["period"] != period], market_size_frame(period, market_size, source=source)],
+                          ignore_index=True)
+    if end is not None and len(sizes):
+        sizes = sizes[pd.to_datetime(sizes["end"]) <= pd.Timestamp(end)]
+    return sizes
+
+
+def share_in(shares: pd.DataFrame, period: str) -> float | None:
+    """Market share of *period* in :func:`market_share` (None when the period is not listed).
+
+    Examples
+    --------
+    >>> share_in(pd.DataFrame({"period": ["2025Q3", "2025Q4"], "share": [0.05, 0.08]}), "2025Q4")
+    0.08
+    """
+    hit = shares.loc[shares["period"] == period, "share"]
+    return float(hit.iloc[0]) if len(hit) else None
+
+
+def benchmark_period(market: MarketData, period: str) -> str | None:
+    """*period* when the market file has competitor benchmarks for it, else None (each competitor's latest)."""
+    return period if period in set(market.competitors["period"]) else None
+
+
+__all__ += ["market_sizes", "share_in", "benchmark_period"]

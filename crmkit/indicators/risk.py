@@ -587,3 +587,55 @@ def assess(
     if maturity_scores is not None:
         risks.append(compliance_risk(maturity_scores, previous_maturity_scores, thresholds=thresholds))
     return risk_register(risks)
+
+
+# -- report read-outs -------------------------------------------------------------
+def register_inputs(data: CRMData) -> dict[str, Any]:
+    """The data-quality and compliance inputs of :func:`assess` for one company.
+
+    * ``completeness`` = Σ filled cells / Σ cells over the supplied tables'
+      canonical columns (:func:`crmkit.indicators.quality.completeness`);
+    * ``reject_rate`` = Σ rows rejected / Σ rows read over the company's
+      ingest log (None without a store or log);
+    * ``maturity_scores`` and ``previous_maturity_scores``: maturity
+      dimension scores at the end of the window and of the previous window
+      (None without an ``assessment`` table).
+
+    Returns the keywords for ``assess(data, **register_inputs(data))``.
+    """
+    from crmkit.indicators import maturity, quality
+    from crmkit.store.database import Store
+
+    comp = quality.completeness(data)
+    completeness = float(comp["filled"].sum() / comp["rows"].sum()) if len(comp) else None
+    reject_rate = None
+    if data.store_path:
+        log = Store(data.store_path, read_only=True).ingest_log(data.company)
+        if len(log) and log["rows_in"].sum() > 0:
+            reject_rate = float(log["rows_rejected"].sum() / log["rows_in"].sum())
+    scores = prev_scores = None
+    if data.has("assessment"):
+        scores = maturity.dimension_scores(data.assessment, as_of=data.end)["score"].to_dict()
+        prev_scores = maturity.dimension_scores(data.assessment, as_of=data.previous_window()[1])["score"].to_dict()
+    return {"completeness": completeness, "reject_rate": reject_rate, "maturity_scores": scores,
+            "previous_maturity_scores": prev_scores}
+
+
+def severity_counts(register: pd.DataFrame) -> dict[str, int]:
+    """Risks of the register per severity, every level of :data:`SEVERITIES` present (0 when none).
+
+    Examples
+    --------
+    >>> severity_counts(pd.DataFrame({"severity": ["high", "low", "low"]}))
+    {'high': 1, 'medium': 0, 'low': 2, 'unknown': 0}
+    """
+    counts = register["severity"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in SEVERITIES}
+
+
+def customer_concentration(orders: pd.DataFrame) -> dict[str, float]:
+    """:func:`concentration` of the revenue per customer (Σ amount by ``customer_id``) of *orders*."""
+    return concentration(_customer_revenue(orders))
+
+
+__all__ += ["register_inputs", "severity_counts", "customer_concentration"]

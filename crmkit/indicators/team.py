@@ -372,3 +372,64 @@ def satisfaction_comparison(surveys: pd.DataFrame, tickets: pd.DataFrame | None,
             row["ticket_n"] = int(len(sat))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# -- report read-outs -------------------------------------------------------------
+def has_agents(tickets: pd.DataFrame | None, start, end) -> bool:
+    """True when some ticket opened in ``[start, end]`` names its agent (``agent_id``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened_at": pd.to_datetime(["2025-01-02", "2025-03-01"]), "agent_id": [None, "a7"]})
+    >>> has_agents(t, "2025-01-01", "2025-01-31"), has_agents(t, "2025-01-01", "2025-03-31")
+    (False, True)
+    """
+    if tickets is None or tickets.empty or "agent_id" not in tickets.columns:
+        return False
+    w = tickets[(tickets["opened_at"] >= pd.Timestamp(start).normalize())
+                & (tickets["opened_at"] < pd.Timestamp(end).normalize() + pd.Timedelta(days=1))]
+    return bool(w["agent_id"].notna().any())
+
+
+def kpis_met(kpis: pd.DataFrame) -> dict[str, Any]:
+    """Team KPIs of :func:`team_kpis` meeting and missing their targets.
+
+    Returns ``met`` (count of KPIs meeting the target), ``rated`` (KPIs with
+    a value, so met or missed) and ``missed`` (the rows missing it).
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"kpi": ["a", "b", "c"], "met": [True, False, None]})
+    >>> r = kpis_met(k)
+    >>> r["met"], r["rated"], r["missed"]["kpi"].tolist()
+    (1, 2, ['b'])
+    """
+    met = kpis["met"]
+    return {"met": int((met == True).sum()), "rated": int(met.notna().sum()),  # noqa: E712
+            "missed": kpis[met == False]}  # noqa: E712
+
+
+def satisfaction_correlation(comparison: pd.DataFrame, *, min_quarters: int = 3) -> tuple[float, int]:
+    """Pearson correlation of employee and customer satisfaction over quarters (:func:`satisfaction_comparison`).
+
+    Uses the quarters with both ``employee_top2`` and ``customer_csat``;
+    NaN when fewer than *min_quarters* have both.  Returns ``(r, quarters)``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"employee_top2": [0.5, 0.6, 0.7, None], "customer_csat": [0.6, 0.7, 0.8, 0.9]})
+    >>> r, q = satisfaction_correlation(c)
+    >>> round(r, 6), q
+    (1.0, 3)
+    """
+    both = comparison.dropna(subset=["employee_top2", "customer_csat"])
+    r = float(both["employee_top2"].corr(both["customer_csat"])) if len(both) >= min_quarters else float("nan")
+    return r, int(len(both))
+
+
+def has_employee_surveys(surveys: pd.DataFrame | None) -> bool:
+    """True when *surveys* holds any response with ``survey_type == "employee"`` (at any date)."""
+    return surveys is not None and not surveys.empty and bool(surveys["survey_type"].astype(str).eq("employee").any())
+
+
+__all__ += ["has_agents", "kpis_met", "satisfaction_correlation", "has_employee_surveys"]
