@@ -1,6 +1,7 @@
 """Predictive customer lifetime value: BTYD models with the lifetimes API.
 
-Maximum-likelihood fitters for BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma,
+Maximum-likelihood fitters for BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma
+(non-contractual), the shifted-beta-geometric contract-duration model,
 the per-customer RFM summaries they need, simulators and model checks. Names
 and semantics follow the ``lifetimes`` package so that analyses move over
 unchanged::
@@ -17,6 +18,7 @@ from crmkit.clv.beta_geo import BetaGeoFitter, ModifiedBetaGeoFitter
 from crmkit.clv.diagnostics import calibration_holdout_table, holdout_error, holdout_predictions, tracking_transactions
 from crmkit.clv.gamma_gamma import GammaGammaFitter, SpendFrequencyCorrelationWarning
 from crmkit.clv.pareto_nbd import ParetoNBDFitter
+from crmkit.clv.shifted_beta_geo import ShiftedBetaGeometricFitter
 from crmkit.clv.summary import calibration_and_holdout_data, summary_data_from_transaction_data
 from crmkit.clv.workflow import PredictiveCLV, predictive_clv
 
@@ -26,6 +28,7 @@ __all__ = [
     "BetaGeoFitter",
     "ModifiedBetaGeoFitter",
     "ParetoNBDFitter",
+    "ShiftedBetaGeometricFitter",
     "GammaGammaFitter",
     "SpendFrequencyCorrelationWarning",
     "calibration_holdout_table",
