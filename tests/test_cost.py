@@ -111,3 +111,20 @@ def test_monthly_trend():
     assert m.loc["2025-10-01", "cost_to_serve"] == pytest.approx(1700.0)  # 1000 + 400 + 300 over a
     assert m.loc["2025-12-01", "active_customers"] == 1
     assert math.isnan(m.loc["2025-12-01", "crm_cost_ratio"])  # net revenue 5000 − 5000 − 10 < 0
+
+
+# -- figures of the cost report ------------------------------------------------------------------------
+
+
+def test_report_figures_by_hand():
+    assert cost.churn_cost_share(2500.0, 10000.0) == 0.25
+    assert math.isnan(cost.churn_cost_share(2500.0, 0.0))
+    panel = pd.DataFrame({"churned": [True, True, False, True],
+                          "churn_date": pd.to_datetime(["2025-10-03", "2025-10-30", None, "2025-12-01"])})
+    per = cost.lost_per_month(panel)
+    assert per.to_dict() == {pd.Timestamp("2025-10-01"): 2, pd.Timestamp("2025-12-01"): 1}
+    rva = pd.DataFrame({"kind": ["retention", "acquisition"], "cost": [100.0, 300.0], "customers": [10, 5],
+                        "cost_per_customer": [10.0, 60.0]})
+    assert cost.acquisition_to_retention(rva) == {"retention": 10.0, "acquisition": 60.0, "times": 6.0, "retained_customers": 10}
+    free = rva.assign(cost_per_customer=[0.0, 60.0])
+    assert math.isnan(cost.acquisition_to_retention(free)["times"])

@@ -33,6 +33,11 @@ __all__ = [
     "churn_cost",
     "retention_vs_acquisition",
     "monthly_trend",
+    "headline",
+    "recent_trend",
+    "churn_cost_share",
+    "lost_per_month",
+    "acquisition_to_retention",
 ]
 
 #: Categories of the cost to serve (INDICATORS.md).
@@ -287,3 +292,66 @@ def monthly_trend(costs: pd.DataFrame, orders: pd.DataFrame, start, end) -> pd.D
     out["crm_cost_ratio"] = (crm / out["revenue"].where(out["revenue"] > 0))
     out["cost_to_serve"] = serve / out["active_customers"].where(out["active_customers"] > 0)
     return out.rename_axis("month").reset_index()
+
+
+# -- figures of the cost report ----------------------------------------------------------------------
+
+
+def headline(costs: pd.DataFrame, orders, start, end) -> dict:
+    """The headline cost figures of the window.
+
+    Keys: ``by_category`` (:func:`cost_by_category`), ``total`` (its sum),
+    ``cost_to_serve`` (:func:`cost_to_serve`, an Estimate whose ``n`` is the
+    active customers) and ``crm_cost_ratio`` (:func:`crm_cost_ratio`).
+    """
+    by_category = cost_by_category(costs, start, end)
+    return {
+        "by_category": by_category,
+        "total": float(by_category["amount"].sum()),
+        "cost_to_serve": cost_to_serve(costs, orders, start, end),
+        "crm_cost_ratio": crm_cost_ratio(costs, orders, start, end),
+    }
+
+
+def recent_trend(costs: pd.DataFrame, orders, end, *, months: int = 12) -> pd.DataFrame:
+    """:func:`monthly_trend` over the *months* calendar months ending on *end* (inclusive)."""
+    end = pd.Timestamp(end)
+    return monthly_trend(costs, orders, end - pd.DateOffset(months=months) + pd.Timedelta(days=1), end)
+
+
+def churn_cost_share(lost_revenue: float, revenue: float) -> float:
+    """Revenue lost with churned customers relative to the window's revenue; NaN without revenue.
+
+    Examples
+    --------
+    >>> churn_cost_share(2500.0, 10000.0)
+    0.25
+    """
+    return float(lost_revenue) / float(revenue) if revenue > 0 else float("nan")
+
+
+def lost_per_month(panel: pd.DataFrame) -> pd.Series:
+    """Churned customers of a churn panel per calendar month of ``churn_date`` (index: first day of month)."""
+    lost = panel.loc[panel["churned"].astype(bool)]
+    month = pd.to_datetime(lost["churn_date"]).dt.to_period("M").dt.to_timestamp()
+    return lost.groupby(month).size()
+
+
+def acquisition_to_retention(rva: pd.DataFrame) -> dict:
+    """Cost per retained and per new customer from :func:`retention_vs_acquisition`, and their ratio.
+
+    Keys: ``retention`` and ``acquisition`` (cost per customer),
+    ``retained_customers`` and ``times`` = acquisition / retention (NaN when
+    either is unknown or retention costs nothing).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"kind": ["retention", "acquisition"], "cost": [100.0, 300.0], "customers": [10, 5],
+    ...                   "cost_per_customer": [10.0, 60.0]})
+    >>> acquisition_to_retention(r)["times"]
+    6.0
+    """
+    by = rva.set_index("kind")
+    keep, win = float(by.loc["retention", "cost_per_customer"]), float(by.loc["acquisition", "cost_per_customer"])
+    times = win / keep if keep and keep == keep and win == win else float("nan")
+    return {"retention": keep, "acquisition": win, "times": times, "retained_customers": int(by.loc["retention", "customers"])}
