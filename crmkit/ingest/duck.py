@@ -2,7 +2,7 @@
 
 :func:`ingest_large` has the contract of :func:`crmkit.ingest.canonical`
 followed by :meth:`crmkit.store.database.Store.ingest` (mapping, coercion, the
-validation rules of :mod:`crmkit.contract.schemas`, rejects file with source row
+rule table of :mod:`crmkit.contract.rules`, rejects file with source row
 numbers and reasons, reject-rate threshold, one transaction, ingest log) but
 never holds the source in pandas: the file is read by DuckDB's own readers
 (``read_csv(..., all_varchar=true)``, ``read_parquet``) and typed in one pass
@@ -19,8 +19,14 @@ says ``decimal: ","``, booleans such as 是/否 or Y/N).  A present value that
 the SQL fast path does not accept is never rejected by SQL alone: the distinct
 such values are handed to the pandas coercion functions themselves, so the
 result is the same as :func:`crmkit.ingest.canonical` by construction, and only
-genuinely unreadable values are rejected.  Messages, rule names and the order
-of reasons follow :func:`crmkit.contract.schemas.row_problems`.
+genuinely unreadable values are rejected.  The rules are run by their SQL
+backend, :func:`crmkit.contract.sqlrules.insert_problems`, from the same
+declarations the pandas path hands to pandera, so messages, rule names and
+the order of reasons are those of :func:`crmkit.contract.schemas.row_problems`.
+
+This module does not import the store: the target is any
+:class:`IngestTarget` (:class:`crmkit.store.Store` is one), which
+:meth:`crmkit.store.Store.ingest` passes as itself.
 
 Encodings: DuckDB reads UTF-8 (with or without BOM).  GBK/GB18030 files, and
 files that ``encoding: auto`` finds are not UTF-8, are transcoded to a
