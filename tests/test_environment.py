@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # PyPI name -> conda-forge name where they differ
-CONDA_NAMES = {"duckdb": "python-duckdb", "psycopg[binary]": "psycopg"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "psycopg[binary]": "psycopg", "mkdocstrings[python]": "mkdocstrings-python"}
 
 
 def _split(req: str) -> tuple[str, str]:

@@ -19,7 +19,7 @@ def test_nps_reference_case():
     e = sat.nps(scores)
     assert e.value == pytest.approx(30.0)
     assert e.n == 100
-    # Var = [(P + D) - (P - D)^2] / n = (0.7 - 0.09) / 100 = 0.0061 (INDICATORS.md formula)
+    # Var = [(P + D) - (P - D)^2] / n = (0.7 - 0.09) / 100 = 0.0061 (variance of a difference of multinomial proportions)
     assert e.se == pytest.approx(100 * math.sqrt(0.0061))
     assert e.margin == pytest.approx(1.959964 * 100 * math.sqrt(0.0061), rel=1e-5)
     assert e.margin == pytest.approx(15.31, abs=0.01)

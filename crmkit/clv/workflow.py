@@ -1,7 +1,7 @@
 """Predictive customer lifetime value from an order log, end to end.
 
 :func:`predictive_clv` is what a report needs from :mod:`crmkit.clv` in one
-call (INDICATORS.md, "Customer value", predictive CLV):
+call (docs/indicators.md, "Customer value", predictive CLV):
 
 1. **Validation.** The order history up to ``end`` is split into a calibration
    period and a holdout of the last ``holdout_weeks`` weeks (the calibration end

@@ -1,6 +1,6 @@
 """Channels (渠道): volume, efficiency, satisfaction and cost per contact channel.
 
-Indicator definitions follow INDICATORS.md, section "Channels".  A *contact*
+Indicator definitions follow docs/indicators.md, section "Channels".  A *contact*
 is a service ticket (``tickets.channel``: phone, email, social, chat, store,
 app...) or an inbound interaction (``interactions`` with ``direction =
 inbound``: visits, app logins, replies...).  Times, first-contact resolution

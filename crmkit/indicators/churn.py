@@ -1,6 +1,6 @@
 """Customer churn (客户流失): rates, reasons, survival, hazard ratios, early warning, cost.
 
-Indicator definitions follow INDICATORS.md, section "Churn".
+Indicator definitions follow docs/indicators.md, section "Churn".
 
 Churn is *explicit* when the company supplies ``churn_events`` (contract and
 subscription businesses) and otherwise *inferred from inactivity*: a
@@ -64,7 +64,7 @@ __all__ = [
 def inactivity_threshold(orders: pd.DataFrame, end, *, quantile: float = 0.9, start=None, min_days: int = 1) -> int:
     """Default churn inactivity threshold in days.
 
-    Formula (INDICATORS.md, Churn): the *quantile* (default 90th percentile)
+    Formula (docs/indicators.md, Churn): the *quantile* (default 90th percentile)
     of the gaps between consecutive purchase days of the same customer
     (:func:`crmkit.indicators.loyalty.inter_purchase_days`) ending on or before *end*
     (and on or after *start* when given), rounded up to whole days and at
@@ -95,7 +95,7 @@ def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
     purchase day + ``inactivity_days`` (default :func:`inactivity_threshold`)
     when that is on or before *end*.
 
-    Formulas (INDICATORS.md, Churn):
+    Formulas (docs/indicators.md, Churn):
 
     * ``at_risk``: first purchase (explicit: first purchase or sign-up) before
       *start* and not churned before *start* (inferred: last purchase before
@@ -171,7 +171,7 @@ def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
 def churn_rate(panel: pd.DataFrame, *, min_n: int = MIN_N) -> Estimate:
     """Period churn rate = customers churned during the window / customers at risk at its start.
 
-    Formula (INDICATORS.md, Churn); Wilson interval, n = customers at risk.
+    Formula (docs/indicators.md, Churn); Wilson interval, n = customers at risk.
 
     Examples
     --------
@@ -470,7 +470,7 @@ def trailing_revenue(orders: pd.DataFrame, at, *, days: int = 365) -> pd.Series:
 def churn_cost(panel: pd.DataFrame, orders: pd.DataFrame, *, days: int = 365) -> dict[str, float]:
     """Churn cost = trailing 12-month revenue of the customers who churned in the window.
 
-    Formula (INDICATORS.md, Churn): for each customer churned in the window,
+    Formula (docs/indicators.md, Churn): for each customer churned in the window,
     revenue (net of returns) in the *days* (default 365) before their churn
     date; summed.  Runs one SQL aggregation over the orders joined to the
     churned customers' dates.

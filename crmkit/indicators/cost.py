@@ -1,6 +1,6 @@
 """Maintenance cost (维护成本): cost to serve, CRM cost ratio, churn cost.
 
-Indicator definitions follow INDICATORS.md, section "Maintenance cost".  Costs
+Indicator definitions follow docs/indicators.md, section "Maintenance cost".  Costs
 come from the canonical ``costs`` table (one row per period, category and
 optionally channel) and belong to a window by ``period_start``.  Churn cost
 aggregates orders per churned customer in SQL (DuckDB).
@@ -40,7 +40,7 @@ __all__ = [
     "acquisition_to_retention",
 ]
 
-#: Categories of the cost to serve (INDICATORS.md).
+#: Categories of the cost to serve (docs/indicators.md).
 SERVE_CATEGORIES = ("service", "loyalty_rewards", "crm_tools", "complaint_handling")
 #: CRM-related categories of the CRM cost ratio: every relationship cost except "other".
 CRM_CATEGORIES = tuple(c for c in COST_CATEGORIES if c != "other")
@@ -90,7 +90,7 @@ def cost_to_serve(costs: pd.DataFrame, orders: pd.DataFrame, start, end,
                   categories=SERVE_CATEGORIES) -> Estimate:
     """Cost to serve per active customer (↓).
 
-    Formula (INDICATORS.md): (service + loyalty_rewards + crm_tools +
+    Formula (docs/indicators.md): (service + loyalty_rewards + crm_tools +
     complaint_handling cost) / active customers, both in the window.  ``n`` =
     active customers.
 
@@ -124,7 +124,7 @@ def crm_cost_ratio(costs: pd.DataFrame, orders: pd.DataFrame, start, end, catego
 
 
 def default_inactivity_days(orders: pd.DataFrame, end, q: float = 0.9) -> float:
-    """Inactivity threshold for inferred churn: the *q* quantile of inter-purchase days (INDICATORS.md, Churn).
+    """Inactivity threshold for inferred churn: the *q* quantile of inter-purchase days (docs/indicators.md, Churn).
 
     Inter-purchase times are the gaps between consecutive non-return orders
     of the same customer up to *end* (SQL ``LAG``).  NaN when nobody bought twice.
@@ -158,7 +158,7 @@ def churned_customers(
     Explicit churn (``churn_events`` with rows in the window) is used when
     supplied; otherwise churn is inferred: a customer churns on
     ``last order + inactivity_days`` when that date falls in the window
-    (INDICATORS.md, Churn).  *inactivity_days* defaults to
+    (docs/indicators.md, Churn).  *inactivity_days* defaults to
     :func:`default_inactivity_days`.
 
     Returns
@@ -200,7 +200,7 @@ ORDER BY c.customer_id
 def churn_cost(orders: pd.DataFrame, churned: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     """Revenue lost with churned customers: their trailing *months* revenue before churn.
 
-    Formula (INDICATORS.md, Churn cost): for each churned customer, Σ amount
+    Formula (docs/indicators.md, Churn cost): for each churned customer, Σ amount
     of orders in ``(churned_at − months, churned_at]``; the churn cost is the
     sum over churned customers.  Runs as a SQL join in DuckDB.
 

@@ -1,6 +1,6 @@
 """Customer loyalty (客户忠诚度): repeat purchase, retention, cohorts, engagement, referrals, programme.
 
-Indicator definitions follow INDICATORS.md, section "Loyalty".  Functions
+Indicator definitions follow docs/indicators.md, section "Loyalty".  Functions
 take canonical frames (``orders``, ``customers``, ``interactions``,
 ``loyalty_ledger``) and a window ``[start, end]`` (``end`` inclusive, in
 days).  Transaction-level aggregation (per-customer counts, purchase gaps,
@@ -112,7 +112,7 @@ def diff_means(x1: Iterable[float], x2: Iterable[float], *, min_n: int = MIN_N) 
 def repeat_purchase_rate(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     """Repeat purchase rate in a window.
 
-    Formula (INDICATORS.md, Loyalty): customers with ≥ 2 non-return orders in
+    Formula (docs/indicators.md, Loyalty): customers with ≥ 2 non-return orders in
     the window / customers with ≥ 1; Wilson interval, n = active customers.
 
     Examples
@@ -206,7 +206,7 @@ def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
 def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, min_n: int = MIN_N) -> Estimate:
     """Period retention rate.
 
-    Formula (INDICATORS.md): customers active in both the previous period
+    Formula (docs/indicators.md): customers active in both the previous period
     (t − 1) and this window (t) / customers active in t − 1; Wilson interval,
     n = customers active in t − 1.  ``kind="period"``: the previous window of
     equal length; ``"year"``: the same window one year earlier.
@@ -230,7 +230,7 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
                             min_n: int = MIN_N) -> Estimate:
     """Customer retention rate CRR = (E − N) / S.
 
-    Formula (INDICATORS.md, Loyalty): S = customers at the start, E =
+    Formula (docs/indicators.md, Loyalty): S = customers at the start, E =
     customers at the end, N = customers gained during the window.  For a
     non-contractual business "a customer at date t" is one with a purchase in
     the *lookback_days* up to t (default the trailing 12 months), so
@@ -336,7 +336,7 @@ def cohort_counts(orders: pd.DataFrame, end, *, freq: str = "M", since=None) -> 
 
 def cohort_retention(orders: pd.DataFrame, end, *, freq: str = "M", since=None,
                      max_periods: int | None = None) -> pd.DataFrame:
-    """Cohort retention matrix (INDICATORS.md, Loyalty).
+    """Cohort retention matrix (docs/indicators.md, Loyalty).
 
     Rows: cohorts (month or quarter of first purchase, labelled ``2025-03``
     or ``2025Q1``); columns: periods k = 0, 1, …; cell = share of the cohort
@@ -368,7 +368,7 @@ def cohort_retention(orders: pd.DataFrame, end, *, freq: str = "M", since=None,
 
 # -- engagement ---------------------------------------------------------------------------
 def engagement(interactions: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
-    """Engagement of active customers (INDICATORS.md, Loyalty).
+    """Engagement of active customers (docs/indicators.md, Loyalty).
 
     * ``interactions_per_active``: interactions in the window linked to
       customers active in the window / active customers (t interval over
@@ -412,7 +412,7 @@ def referral_rate(customers: pd.DataFrame, start, end, *, min_n: int = MIN_N) ->
     """Referral rate = new customers with ``referred_by`` / new customers.
 
     New customers are those whose ``signup_date`` is in the window
-    (INDICATORS.md, "Word of mouth / referrals"); Wilson interval.
+    (docs/indicators.md, "Word of mouth / referrals"); Wilson interval.
 
     Examples
     --------
@@ -484,7 +484,7 @@ def is_member(customers: pd.DataFrame, at) -> pd.Series:
 def redemption_rate(ledger: pd.DataFrame, start, end) -> float:
     """Points redemption rate = Σ points redeemed / Σ points earned in the window.
 
-    Formula (INDICATORS.md, Loyalty programme).  NaN when no points were
+    Formula (docs/indicators.md, Loyalty programme).  NaN when no points were
     earned; may exceed 1 when members redeem points earned earlier.
 
     Examples

@@ -1,6 +1,6 @@
 """Marketing effect (营销效果): response, conversion, attributed revenue, ROI, ROAS.
 
-Indicator definitions follow INDICATORS.md, section "Marketing effect".
+Indicator definitions follow docs/indicators.md, section "Marketing effect".
 Campaigns belong to a window by ``start_date``.  Orders are attributed to a
 campaign when they carry its ``campaign_id``, or, for orders without one,
 when they fall within ``attribution_window_days`` after a touch of the
@@ -53,7 +53,7 @@ ZERO_COST_NOTE = "cost is zero: ROI and ROAS undefined"
 def roi(attributed_margin: float, cost: float) -> float:
     """Return on investment of a campaign.
 
-    Formula (INDICATORS.md): ROI = (attributed margin − cost) / cost.
+    Formula (docs/indicators.md): ROI = (attributed margin − cost) / cost.
 
     Raises
     ------
@@ -207,7 +207,7 @@ def campaign_performance(
       inbound interaction of the campaign, or converted (so the funnel
       targeted ≥ responded ≥ converted never widens);
     * ``response_rate`` = responded / targeted; ``conversion_rate`` =
-      converted / targeted (INDICATORS.md);
+      converted / targeted (docs/indicators.md);
     * ``attributed_revenue`` / ``attributed_margin`` from
       :func:`attributed_orders`; ``direct_revenue`` is the part carried by
       orders with the campaign's ``campaign_id`` (the rest is window-attributed);

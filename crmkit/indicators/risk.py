@@ -262,7 +262,7 @@ def complaint_escalation(complaints: int, customers: int, previous_complaints: i
 def inactivity_days(orders: pd.DataFrame, as_of, q: float = 0.9, *, lower: int = 30, upper: int = 365) -> int:
     """Inactivity threshold for churn: the *q* quantile of inter-purchase times (days), clipped to [lower, upper].
 
-    INDICATORS.md (Churn): a customer is churned after ``churn_inactivity_days``
+    docs/indicators.md (Churn): a customer is churned after ``churn_inactivity_days``
     without an order, by default the 90th percentile of the time between a
     customer's consecutive orders.
 
@@ -298,7 +298,7 @@ def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | 
     nothing in ``(c, as_of]`` is the bin's probability, shrunk toward the
     overall share with *prior_weight* pseudo-customers (``(k + w·p̄) / (n +
     w)``).  Today's customers get the probability of their recency bin at
-    *as_of*.  This is the inactivity definition of churn (INDICATORS.md).
+    *as_of*.  This is the inactivity definition of churn (docs/indicators.md).
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Customer satisfaction (客户满意度): CSAT, NPS, CES, drivers and key-driver analysis.
 
-Indicator definitions follow INDICATORS.md, section "Satisfaction".  Score
+Indicator definitions follow docs/indicators.md, section "Satisfaction".  Score
 functions take a sequence of scores; frame functions take the canonical
 ``surveys`` table (``response_id, responded_at, survey_type, score,
 scale_max, customer_id, touchpoint, channel, driver_*, comment``) and a
@@ -58,11 +58,6 @@ __all__ = [
 CUSTOMER_SURVEY_TYPES: tuple[str, ...] = ("csat", "nps", "ces", "product", "service")
 
 
-def _scores(values) -> np.ndarray:
-    return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype("float64").dropna().to_numpy()
-
-
-# -- score functions ------------------------------------------------------------
 #: NPS groups on the 0-10 scale (Reichheld 2003): promoters score at least this ...
 NPS_PROMOTER_MIN = 9
 #: ... passives score ``NPS_DETRACTOR_MAX + 1`` to ``NPS_PROMOTER_MIN − 1``, detractors at most this.
@@ -89,10 +84,15 @@ def nps_groups(scores: Iterable[float]) -> pd.Series:
     return pd.Series([str(g) if g else None for g in groups], index=s.index, dtype="object")
 
 
+def _scores(values) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype("float64").dropna().to_numpy()
+
+
+# -- score functions ------------------------------------------------------------
 def nps(scores: Iterable[float], *, min_n: int = MIN_N) -> Estimate:
     """Net Promoter Score on the 0-10 "likelihood to recommend" scale.
 
-    Formula (INDICATORS.md, Satisfaction): promoters score 9-10, passives
+    Formula (docs/indicators.md, Satisfaction): promoters score 9-10, passives
     7-8, detractors 0-6; with P and D their shares,
     ``NPS = 100 (P − D)`` in −100..100;
     ``Var(P − D) = [(P + D) − (P − D)²] / n``; ``se = 100 √Var``; 95 %
@@ -157,7 +157,7 @@ def top_two_box(scores: Iterable[float], scale_max: float | Iterable[float] = 5)
 def csat(scores: Iterable[float], scale_max: float | Iterable[float] = 5, *, min_n: int = MIN_N) -> Estimate:
     """Customer satisfaction: share of responses in the top two boxes of the scale.
 
-    Formula (INDICATORS.md): CSAT = #(score ≥ scale_max − 1) / n (4-5 of 5,
+    Formula (docs/indicators.md): CSAT = #(score ≥ scale_max − 1) / n (4-5 of 5,
     6-7 of 7), Wilson 95 % interval (:func:`crmkit.estimate.proportion`).
     The mean score is ``crmkit.estimate.mean(scores)``.
 
@@ -178,7 +178,7 @@ def csat(scores: Iterable[float], scale_max: float | Iterable[float] = 5, *, min
 def ces(scores: Iterable[float], *, min_n: int = MIN_N) -> Estimate:
     """Customer effort score: mean score (1-7) with a t interval.
 
-    INDICATORS.md: CES = mean score; on an "ease" scale (7 = very easy, the
+    docs/indicators.md: CES = mean score; on an "ease" scale (7 = very easy, the
     default) higher is better, on an "effort" scale (7 = very hard) lower
     is better; see :func:`ces_easy_share` for the share of easy responses.
 
@@ -194,7 +194,7 @@ def ces_easy_share(scores: Iterable[float], *, threshold: float = 5, scale: str 
                    min_n: int = MIN_N) -> Estimate:
     """Share of "easy" effort responses, Wilson interval.
 
-    Formula (INDICATORS.md): on an ease scale, easy = score ≥ 5 (of 7); on an
+    Formula (docs/indicators.md): on an ease scale, easy = score ≥ 5 (of 7); on an
     effort scale the scale is mirrored, easy = score ≤ scale_max + 1 − 5.
 
     Examples
@@ -302,7 +302,7 @@ def driver_columns(surveys: pd.DataFrame) -> list[str]:
 def driver_scores(surveys: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> pd.DataFrame:
     """Mean score of every driver (quality, service attitude, price, delivery, after-sales, ...).
 
-    Formula (INDICATORS.md): mean of ``driver_*`` over customer responses
+    Formula (docs/indicators.md): mean of ``driver_*`` over customer responses
     in the window that rated the driver, t interval.
 
     Returns
@@ -397,7 +397,7 @@ def key_drivers(surveys: pd.DataFrame, start, end, *, survey_type: str | Sequenc
                 drivers: Sequence[str] | None = None, method: str = "johnson") -> pd.DataFrame:
     """Key-driver analysis: OLS of the overall score on driver scores plus relative importance.
 
-    Model (INDICATORS.md): ``score = b0 + Σ b_j driver_j + e`` fitted by
+    Model (docs/indicators.md): ``score = b0 + Σ b_j driver_j + e`` fitted by
     ordinary least squares (statsmodels ``OLS``) on responses of
     *survey_type* in the window that rated every driver.  Importance is
     Johnson's relative weights (:func:`relative_weights`, default) or the
@@ -467,7 +467,7 @@ def monthly_trend(surveys: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> p
 
 def feedback_summary(surveys: pd.DataFrame, start, end, *, tickets: pd.DataFrame | None = None,
                      min_n: int = MIN_N) -> dict[str, Estimate | float | int]:
-    """Feedback volume and handling (INDICATORS.md, "Feedback handling").
+    """Feedback volume and handling (docs/indicators.md, "Feedback handling").
 
     * ``responses``: customer survey responses in the window; ``comment_share``:
       share of them with a non-empty comment (Wilson interval);

@@ -128,7 +128,7 @@ def agent_kpis(
 ) -> pd.DataFrame:
     """Per-agent service KPIs for tickets opened in ``[start, end]``.
 
-    Formulas (INDICATORS.md, Service quality, per agent): ``tickets`` =
+    Formulas (docs/indicators.md, Service quality, per agent): ``tickets`` =
     tickets opened in the window and assigned to the agent; ``workload_share``
     = tickets / all assigned tickets; ``fcr_rate`` = tickets resolved at first
     contact / tickets with the flag known (``fcr_n``);

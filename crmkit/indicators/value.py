@@ -1,6 +1,6 @@
 """Customer value (客户价值): revenue, RFM, historical CLV, concentration, CAC.
 
-Indicator definitions follow INDICATORS.md, section "Customer value".  All
+Indicator definitions follow docs/indicators.md, section "Customer value".  All
 functions are pure: canonical frames (column names as in
 :mod:`crmkit.contract.tables`) plus a window ``[start, end]`` whose ``end`` is the
 last *day* included.  Per-customer aggregation over the whole order history
@@ -61,7 +61,7 @@ __all__ = [
 
 DAYS_PER_MONTH = 365.25 / 12
 
-# R-F segment map (INDICATORS.md, "RFM"): (segment, R scores, F scores).
+# R-F segment map (docs/indicators.md, "RFM"): (segment, R scores, F scores).
 SEGMENTS: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...] = (
     ("champions", (5,), (4, 5)),
     ("loyal", (3, 4), (4, 5)),
@@ -99,7 +99,7 @@ TIER_LABELS: dict[str, tuple[str, str]] = {
 def revenue_summary(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     """Revenue, orders, customers, AOV and revenue per customer in a window.
 
-    Formulas (INDICATORS.md, Customer value):
+    Formulas (docs/indicators.md, Customer value):
     ``revenue`` = Σ amount (returns negative, so net of returns);
     ``gross_sales`` = Σ amount of non-return orders; ``returns`` = −Σ amount of returns;
     ``orders`` = number of non-return orders; ``customers`` = distinct ordering customers;
@@ -287,7 +287,7 @@ def customer_summary(
     Runs as one SQL statement in DuckDB (GROUP BY customer plus window
     functions), not as a Python loop.
 
-    Formulas (INDICATORS.md, Customer value):
+    Formulas (docs/indicators.md, Customer value):
 
     * ``frequency`` = number of non-return orders; ``monetary`` = Σ amount
       (net of returns); ``clv`` (historical CLV) = Σ gross_margin, where a
@@ -366,7 +366,7 @@ def rfm_scores(values: pd.Series | Iterable[float], *, higher_is_better: bool = 
 
 
 def rfm_segment(r: int, f: int) -> str:
-    """Segment of one R-F score pair on the standard map (INDICATORS.md).
+    """Segment of one R-F score pair on the standard map (docs/indicators.md).
 
     Champions R5 F4-5; Loyal R3-4 F4-5; Potential loyalists R4-5 F2-3; New R5 F1;
     Promising R4 F1; Need attention R3 F3; About to sleep R3 F1-2; At risk
@@ -562,7 +562,7 @@ def acquisition_cost(
 ) -> pd.DataFrame:
     """Acquisition spend in the window, by acquisition channel, with its source.
 
-    Formula (INDICATORS.md, CAC numerator): Σ ``costs.amount`` with
+    Formula (docs/indicators.md, CAC numerator): Σ ``costs.amount`` with
     ``category = "acquisition"`` and ``period_start`` in the window, plus the
     cost of acquisition campaigns starting in the window.  Acquisition
     campaigns are *acquisition_campaign_ids* when given, otherwise campaigns
@@ -610,7 +610,7 @@ def cac(
 ) -> Estimate:
     """Customer acquisition cost (↓).
 
-    Formula (INDICATORS.md): CAC = acquisition cost (costs.category =
+    Formula (docs/indicators.md): CAC = acquisition cost (costs.category =
     acquisition + acquisition campaigns, see :func:`acquisition_cost`) / new
     customers (``signup_date`` in the window).  NaN when there are no new
     customers or no acquisition cost data; ``n`` = new customers.
@@ -717,7 +717,7 @@ def new_customer_monthly_margin(
 def payback_months(cac_value: float | Estimate, monthly_margin: float | Estimate) -> float:
     """Months for a new customer's margin to repay its acquisition cost (↓).
 
-    Formula (INDICATORS.md): payback = CAC / monthly margin per new customer;
+    Formula (docs/indicators.md): payback = CAC / monthly margin per new customer;
     NaN when the monthly margin is not positive (never pays back at that rate).
 
     Examples

@@ -100,13 +100,14 @@ def _breaking(r: Rule, base: pd.DataFrame) -> tuple[dict[str, str], set[tuple[st
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory) -> dict[str, Store]:
-    """One store per path, each with the customers C0..C3."""
+    """One store per path, each with the customers C0..C3 of the companies ``acme`` and ``check``."""
     d = tmp_path_factory.mktemp("rules")
     src = write_csv(_base("customers"), d / "customers.csv")
     out = {}
     for engine in ("pandas", "sql"):
         out[engine] = Store(d / engine / "crm.duckdb")
-        out[engine].ingest(src, "customers", "acme", engine=engine)
+        for company in ("acme", "check"):
+            out[engine].ingest(src, "customers", company, engine=engine)
     return out
 
 
