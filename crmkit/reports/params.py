@@ -27,7 +27,8 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Notebook-specific options with their defaults (also declared in the notebooks' parameters cells).
 NOTEBOOK_OPTIONS = (
     "churn_inactivity_days", "market_size", "sla_hours", "attribution_window_days", "margin_rate",
-    "discount_rate", "clv_horizon_months", "targets", "weights", "min_n", "competitors",
+    "discount_rate", "clv_horizon_months", "targets", "weights", "min_n", "competitors", "business_model",
+    "clv_time_unit",
 )
 
 
@@ -60,6 +61,8 @@ class Parameters(BaseModel):
     discount_rate: float = Field(0.01, ge=0, lt=1)
     clv_horizon_months: int = Field(12, ge=1, le=120)
     competitors: str | None = None
+    business_model: Literal["auto", "contractual", "non_contractual"] = "auto"
+    clv_time_unit: Literal["day", "week"] = "week"
 
     @field_validator("company")
     @classmethod
