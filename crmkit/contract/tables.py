@@ -6,9 +6,10 @@ the store, loaders and the demo generator all read it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Table", "TABLES", "table", "TABLE_NAMES", "PII_COLUMNS", "SQL_TYPES"]
+__all__ = ["Column", "Table", "TABLES", "table", "TABLE_NAMES", "PII_COLUMNS", "SQL_TYPES", "FAMILIES", "FAMILY_NAME"]
 
 # Logical column kinds.  ``id`` and ``category``/``text`` are strings; ``date``
 # is a naive timestamp; ``money`` and ``number`` are float64; ``int`` is a
@@ -44,7 +45,7 @@ class Table:
     primary_key: tuple[str, ...]
     time_column: str | None = None
     description: str = ""
-    prefixes: tuple[str, ...] = field(default=())  # open column families, e.g. driver_*
+    prefixes: tuple[str, ...] = field(default=())  # open column families, e.g. driver_* (see FAMILIES)
 
     @property
     def column_names(self) -> list[str]:
@@ -59,13 +60,28 @@ class Table:
             if c.name == name:
                 return c
         for p in self.prefixes:
-            if name.startswith(p):
-                return Column(name, "number", min=0)
+            if name.startswith(p) and FAMILY_NAME.match(name):
+                kind, lo = FAMILIES[p]
+                return Column(name, kind, min=lo)
         raise KeyError(name)
 
     def accepts(self, name: str) -> bool:
-        return name in self.column_names or any(name.startswith(p) for p in self.prefixes)
+        """True for a canonical column or a well-formed member of an open family (:data:`FAMILY_NAME`)."""
+        return name in self.column_names or any(name.startswith(p) and FAMILY_NAME.match(name) for p in self.prefixes)
 
+    def family_columns(self, names) -> list[str]:
+        """The members of the table's open column families among *names*, in their order."""
+        return [n for n in names if n not in self.column_names and self.accepts(n)]
+
+
+FAMILIES: dict[str, tuple[str, float | None]] = {
+    "driver_": ("number", 0),   # surveys: one rating per satisfaction driver
+    "attr_": ("category", None),  # customers: any descriptive attribute (plan, contract type, industry, ...)
+}
+"""Open column families: prefix -> (kind, minimum) of every member column."""
+
+FAMILY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+"""Names a member of an open family may have: lower-case letters, digits and ``_``, at most 63 characters."""
 
 C = Column
 CUSTOMER_TYPES = ("individual", "sme", "enterprise")
@@ -99,7 +115,8 @@ TABLES: dict[str, Table] = {
             ),
             ("customer_id",),
             "signup_date",
-            "One row per customer.",
+            "One row per customer; any number of descriptive attr_* columns (plan, contract type, industry, ...).",
+            prefixes=("attr_",),
         ),
         Table(
             "orders",
