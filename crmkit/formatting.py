@@ -49,20 +49,6 @@ _missing = is_missing
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
 
-def escape(value: Any) -> str:
-    """HTML-escape any value (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    try:
-        return math.isnan(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
 def fmt_int(x: Any) -> str:
     """``1234567`` → ``1,234,567``; missing → ``–``."""
     return "–" if _missing(x) else f"{float(x):,.0f}"
