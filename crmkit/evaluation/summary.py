@@ -26,48 +26,12 @@ Method: OECD/JRC *Handbook on Constructing Composite Indicators* (2008).
 
 from __future__ import annotations
 
-from crmkit.evaluation.actions import Rules, alerts, describer, load_rules, recommended_actions, strengths_weaknesses
-from crmkit.evaluation.peers import (SENSITIVITY_DRAWS, SENSITIVITY_INTERVAL, SENSITIVITY_SEED, peer_metrics,
-                                     peer_scorecards, rank_sensitivity)
-from crmkit.evaluation.scorecard import (LIGHT_TEXT, METRIC_COLUMNS, SCHEMA_PATH, SCHEMA_VERSION, STATUS_TEXT,
-                                         SUMMARY_NOTEBOOK, build_scorecard, grade_robust, metric_labels,
-                                         read_metrics, recompute_composite, scorecard_payload, split_metrics,
-                                         validate_scorecard, write_scorecard)
-from crmkit.evaluation.targets import TargetsConfig, default_targets_path, load_targets
-from crmkit.evaluation.trend import indicator_trend, load_previous_scorecard, previous_period
+from crmkit.evaluation import actions, peers, scorecard, targets, trend
+from crmkit.evaluation.actions import *  # noqa: F403
+from crmkit.evaluation.peers import *  # noqa: F403
+from crmkit.evaluation.scorecard import *  # noqa: F403
+from crmkit.evaluation.targets import *  # noqa: F403
+from crmkit.evaluation.trend import *  # noqa: F403
 
-__all__ = [
-    "SUMMARY_NOTEBOOK",
-    "SCHEMA_PATH",
-    "SCHEMA_VERSION",
-    "METRIC_COLUMNS",
-    "SENSITIVITY_SEED",
-    "SENSITIVITY_DRAWS",
-    "SENSITIVITY_INTERVAL",
-    "TargetsConfig",
-    "default_targets_path",
-    "load_targets",
-    "read_metrics",
-    "split_metrics",
-    "build_scorecard",
-    "peer_metrics",
-    "peer_scorecards",
-    "rank_sensitivity",
-    "previous_period",
-    "load_previous_scorecard",
-    "indicator_trend",
-    "strengths_weaknesses",
-    "Rules",
-    "load_rules",
-    "recommended_actions",
-    "alerts",
-    "scorecard_payload",
-    "recompute_composite",
-    "validate_scorecard",
-    "write_scorecard",
-    "STATUS_TEXT",
-    "LIGHT_TEXT",
-    "metric_labels",
-    "describer",
-    "grade_robust",
-]
+# Exactly the public names of the concern modules (each module's __all__ is the one list).
+__all__ = [*targets.__all__, *scorecard.__all__, *peers.__all__, *trend.__all__, *actions.__all__]
