@@ -259,7 +259,7 @@ class ShiftedBetaGeometricFitter(BaseFitter):
         s = self.survival(t)
         return s * float(n0)
 
-    def derl(self, discount_rate: float, n_renewals: ArrayLike = 0) -> Any:
+    def derl(self, discount_rate: float, n_renewals: ArrayLike = 0, horizon: int | None = None) -> Any:
         """Discounted expected residual lifetime of a customer who has renewed n times (Fader & Hardie 2010).
 
         ``DERL = B(α, β+n+1)/B(α, β+n) · 2F1(1, β+n+1; α+β+n+1; 1/(1+d))``, the
@@ -270,15 +270,24 @@ class ShiftedBetaGeometricFitter(BaseFitter):
         Parameters
         ----------
         discount_rate : float
-            Discount rate d per period (> 0).
+            Discount rate d per period (> 0; 0 is allowed with a *horizon*).
         n_renewals : int or array-like, default 0
             Renewals made so far (0: a customer in the first period).
+        horizon : int, optional
+            Count only the next *horizon* renewals: the first *horizon* terms
+            ``Σ_{t=n+1}^{n+horizon}`` of the sum, summed directly.
         """
         a, b = self._unload()
         d = float(discount_rate)
+        n = self._periods(n_renewals, 0)
+        if horizon is not None:
+            if int(horizon) < 1 or not d >= 0:
+                raise ValueError("horizon must be >= 1 and discount_rate >= 0.")
+            j = np.arange(1, int(horizon) + 1, dtype=float).reshape((-1,) + (1,) * np.ndim(n))
+            terms = np.exp(betaln(a, b + n + j) - betaln(a, b + n) - (j - 1) * np.log1p(d))
+            return wrap_like(terms.sum(axis=0), n_renewals)
         if not d > 0:
             raise ValueError("discount_rate must be > 0 (the undiscounted residual lifetime may be infinite).")
-        n = self._periods(n_renewals, 0)
         bn = b + n
         z = 1.0 / (1.0 + d)
         with np.errstate(all="ignore"):

@@ -126,3 +126,19 @@ def test_degenerate_data():
         m.derl(0.0)
     with pytest.raises(DataError):
         m.retention_rate(0)
+
+
+def test_derl_over_a_horizon():
+    """The first H terms of the DERL sum, summed directly; long horizons tend to the closed form."""
+    m = ShiftedBetaGeometricFitter().fit(REGULAR[:8])
+    a, b = m.params_
+    n = np.array([0, 3, 9])
+    for H in (1, 12):
+        j = np.arange(1, H + 1)[:, None]
+        direct = (np.exp(betaln(a, b + n + j) - betaln(a, b + n)) / 1.1 ** (j - 1)).sum(axis=0)
+        np.testing.assert_allclose(m.derl(0.1, n, horizon=H), direct, rtol=1e-12)
+    assert m.derl(0.1, 0, horizon=1) == pytest.approx(m.retention_rate(1))  # the next renewal, undiscounted
+    np.testing.assert_allclose(m.derl(0.1, n, horizon=2000), m.derl(0.1, n), rtol=1e-9)
+    assert m.derl(0.0, 2, horizon=5) == pytest.approx(float(m.survival(np.arange(3, 8)).sum() / m.survival(2)))
+    with pytest.raises(ValueError):
+        m.derl(0.1, 0, horizon=0)
