@@ -946,6 +946,14 @@ def needs_ranking(frame: pd.DataFrame, *, lexicon: Lexicon | None = None, min_me
     return out.sort_values(["impact_rank", "frequency_rank"], kind="stable").reset_index(drop=True)
 
 
+def _refuse_masked(mask_pii: bool) -> None:
+    """Raise :class:`PermissionError` while *mask_pii* is true: comment text is personal data."""
+    if mask_pii:
+        raise PermissionError(
+            "Verbatim comments are personal data: they are shown only when the report runs with mask_pii: false."
+        )
+
+
 def verbatims(
     surveys: pd.DataFrame,
     *,
@@ -986,10 +994,7 @@ def verbatims(
     PermissionError
         When *mask_pii* is true.
     """
-    if mask_pii:
-        raise PermissionError(
-            "Verbatim comments are personal data: they are shown only when the report runs with mask_pii: false."
-        )
+    _refuse_masked(mask_pii)
     fb = survey_feedback(surveys, start, end, lexicon=lexicon, exclude_types=exclude_types)
     s = surveys.set_index("response_id")["comment"]
     fb["verbatim"] = [redact_pii(s.get(r, "")) for r in fb["response_id"]]
@@ -1185,10 +1190,7 @@ def example_comments(surveys: pd.DataFrame, summary: pd.DataFrame, *, mask_pii: 
     PermissionError
         When *mask_pii* is true.
     """
-    if mask_pii:
-        raise PermissionError(
-            "Verbatim comments are personal data: they are shown only when the report runs with mask_pii: false."
-        )
+    _refuse_masked(mask_pii)
     parts = []
     for _, r in summary[summary["negative"] > 0].head(themes).iterrows():
         ex = verbatims(surveys, mask_pii=mask_pii, start=start, end=end, theme=r["theme"], polarity="negative", n=n,
