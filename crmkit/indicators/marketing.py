@@ -50,6 +50,15 @@ RESPONSE_TYPES = ("email_open", "open", "click", "visit", "reply", "app_login", 
 ZERO_COST_NOTE = "cost is zero: ROI and ROAS undefined"
 
 
+def _positive_cost(cost: float, formula: str, advice: str) -> float:
+    """*cost* as a float; :class:`DataError` naming *formula* (``"ROI = …"``) when it is zero, negative or missing."""
+    c = float(cost)
+    if math.isnan(c) or c <= 0:
+        measure = formula.split(" ", 1)[0]
+        raise DataError(f"{measure} is undefined for a campaign cost of {cost!r}: {formula} needs a positive cost. {advice}")
+    return c
+
+
 def roi(attributed_margin: float, cost: float) -> float:
     """Return on investment of a campaign.
 
@@ -66,12 +75,7 @@ def roi(attributed_margin: float, cost: float) -> float:
     >>> roi(1500.0, 1000.0)
     0.5
     """
-    c = float(cost)
-    if math.isnan(c) or c <= 0:
-        raise DataError(
-            f"ROI is undefined for a campaign cost of {cost!r}: ROI = (margin − cost) / cost needs a positive cost. "
-            "Check campaigns.cost, or report the attributed margin alone."
-        )
+    c = _positive_cost(cost, "ROI = (margin − cost) / cost", "Check campaigns.cost, or report the attributed margin alone.")
     return (float(attributed_margin) - c) / c
 
 
@@ -83,12 +87,7 @@ def roas(attributed_revenue: float, cost: float) -> float:
     >>> roas(4000.0, 1000.0)
     4.0
     """
-    c = float(cost)
-    if math.isnan(c) or c <= 0:
-        raise DataError(
-            f"ROAS is undefined for a campaign cost of {cost!r}: ROAS = revenue / cost needs a positive cost. "
-            "Check campaigns.cost."
-        )
+    c = _positive_cost(cost, "ROAS = revenue / cost", "Check campaigns.cost.")
     return float(attributed_revenue) / c
 
 
