@@ -260,6 +260,13 @@ def write_template(
     return target
 
 
+def _coerce_types(frame: pd.DataFrame) -> None:
+    """Make ``score`` and ``weight`` float and ``assessed_at`` datetime, in place (unreadable values: NaN, NaT)."""
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
+    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").astype("float64")
+    frame["assessed_at"] = pd.to_datetime(frame["assessed_at"], errors="coerce")
+
+
 def read_assessment(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a filled template (CSV or ``.xlsx``) into the ``assessment`` layout.
 
@@ -290,9 +297,7 @@ def read_assessment(path: str | os.PathLike[str]) -> pd.DataFrame:
     if missing:
         raise DataError(f"assessment file {source} lacks column(s) {', '.join(missing)}; start from write_template().")
     out = raw.reindex(columns=list(ASSESSMENT_COLUMNS)).copy()
-    out["score"] = pd.to_numeric(out["score"], errors="coerce").astype("float64")
-    out["weight"] = pd.to_numeric(out["weight"], errors="coerce").astype("float64")
-    out["assessed_at"] = pd.to_datetime(out["assessed_at"], errors="coerce")
+    _coerce_types(out)
     for column in ("dimension", "item", "evidence", "assessor"):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out
@@ -326,9 +331,7 @@ def latest_assessment(assessment: pd.DataFrame, as_of: Any = None) -> pd.DataFra
     for column in ASSESSMENT_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
-    frame["weight"] = pd.to_numeric(frame["weight"], errors="coerce").astype("float64")
-    frame["assessed_at"] = pd.to_datetime(frame["assessed_at"], errors="coerce")
+    _coerce_types(frame)
     frame = frame[frame["score"].notna()]
     bad = frame[(frame["score"] < 1) | (frame["score"] > 5)]
     if len(bad):
