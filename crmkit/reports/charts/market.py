@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from crmkit.formatting import Formatter
-from crmkit.indicators.market import BENCHMARK_METRICS
+from crmkit.reports.charts import benchmark_panels
 
 __all__ = ["share_trend", "benchmarks", "share_table", "comparison_table"]
 
@@ -36,24 +36,8 @@ def share_trend(shares: pd.DataFrame, fmt: Formatter, ax=None) -> Figure:
 
 def benchmarks(table: pd.DataFrame, gaps: pd.DataFrame, fmt: Formatter) -> Figure:
     """One panel of horizontal bars per benchmarked metric, the company in orange (:func:`~crmkit.indicators.market.comparison`)."""
-    import matplotlib.pyplot as plt
-
     shown = [m for m in ("nps", "csat", "churn_rate", "market_share") if m in set(gaps["metric"])]
-    fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown) + 1, 3.4), squeeze=False)
-    for ax, m in zip(axes[0], shown):
-        sub = table.dropna(subset=[m])
-        ax.barh(sub["entity"], sub[m], color=["#e07b39" if c else "#1f5f8b" for c in sub["is_company"]])
-        en, zh, unit, _ = BENCHMARK_METRICS[m]
-        ax.set_title(fmt.t(en, zh), fontsize=10)
-        if unit == "ratio":
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.invert_yaxis()
-        ax.tick_params(axis="y", labelsize=7)
-    for ax in axes[0][1:]:
-        ax.set_yticklabels([])
-    fig.suptitle(fmt.t("Company (orange) against competitors", "本公司（橙色）与竞争对手对比"), fontsize=11)
-    fig.tight_layout()
-    return fig
+    return benchmark_panels(table, shown, fmt, ("Company (orange) against competitors", "本公司（橙色）与竞争对手对比"))
 
 
 def share_table(shares: pd.DataFrame, fmt: Formatter) -> dict[str, Any]:
