@@ -14,6 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from crmkit.formatting import Formatter
 from crmkit.narrative.due_diligence import DRIVER_NAMES
+from crmkit.reports.charts import benchmark_panels
 
 __all__ = ["TENURE_COLOURS", "tenure_bars", "driver_intervals", "competitor_bars", "peer_bars"]
 
@@ -66,25 +67,7 @@ def competitor_bars(table: pd.DataFrame, shown: Sequence[str], fmt: Formatter) -
 
     *table* is :func:`crmkit.indicators.market.comparison` (``entity, is_company`` and a column per benchmark).
     """
-    import matplotlib.pyplot as plt
-
-    from crmkit.indicators.market import BENCHMARK_METRICS
-
-    fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown) + 1, 3.2), squeeze=False)
-    for ax, m in zip(axes[0], shown):
-        sub = table.dropna(subset=[m])
-        ax.barh([str(e) for e in sub["entity"]], sub[m], color=[TARGET if c else OTHERS for c in sub["is_company"]])
-        en, zh, unit, _ = BENCHMARK_METRICS[m]
-        ax.set_title(fmt.t(en, zh), fontsize=10)
-        if unit == "ratio":
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.invert_yaxis()
-        ax.tick_params(axis="y", labelsize=7)
-    for ax in axes[0][1:]:
-        ax.set_yticklabels([])
-    fig.suptitle(fmt.t("Target (orange) against competitors", "目标公司（橙色）与竞争对手对比"), fontsize=11)
-    fig.tight_layout()
-    return fig
+    return benchmark_panels(table, shown, fmt, ("Target (orange) against competitors", "目标公司（橙色）与竞争对手对比"), 3.2)
 
 
 def peer_bars(table: pd.DataFrame, companies: Sequence[str], company: str, targets: Mapping[str, float],
