@@ -1,7 +1,8 @@
 """The scorecard of one company-period and its ``scorecard.json``.
 
 * :func:`read_metrics` collects the headline metrics the dimension reports
-  saved, :func:`split_metrics` separates scorable and descriptive ones and
+  saved (not those of reports whose last run failed, :func:`run_records`),
+  :func:`split_metrics` separates scorable and descriptive ones and
   :func:`build_scorecard` scores them against targets and weights
   (:class:`crmkit.scoring.Scorecard`);
 * :func:`scorecard_payload`, :func:`validate_scorecard` and
@@ -46,6 +47,9 @@ __all__ = [
     "SCHEMA_PATH",
     "SCHEMA_VERSION",
     "METRIC_COLUMNS",
+    "RUN_LOG",
+    "run_records",
+    "failed_reports",
     "read_metrics",
     "split_metrics",
     "build_scorecard",
@@ -74,20 +78,56 @@ METRIC_COLUMNS = ["name", "value", "unit", "dimension", "n", "ci_low", "ci_high"
 """Columns of a metrics frame (:func:`read_metrics`)."""
 
 
-def read_metrics(folder: str | os.PathLike | None) -> pd.DataFrame:
+RUN_LOG = "run.json"
+"""Record of the last run of each notebook of a company-period folder (written by :mod:`crmkit.reports.runner`)."""
+
+
+def run_records(folder: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
+    """Notebook name → its record in ``run.json`` of *folder* (``status``, ``error``, ...).
+
+    The runner keeps one record per notebook, updated each time it runs;
+    ``status`` is ``ok`` or ``failed``.  Empty when the folder or the file
+    is missing or unreadable (an interactive run has none).
+
+    Examples
+    --------
+    >>> run_records("/nonexistent")
+    {}
+    """
+    if not folder:
+        return {}
+    try:
+        data = json.loads((Path(folder) / RUN_LOG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    notebooks = data.get("notebooks") if isinstance(data, dict) else None
+    if not isinstance(notebooks, dict):
+        return {}
+    return {str(k): v for k, v in notebooks.items() if isinstance(v, dict)}
+
+
+def failed_reports(folder: str | os.PathLike | None) -> list[str]:
+    """Notebooks whose last run in *folder* failed (``run.json``), in name order."""
+    return sorted(name for name, rec in run_records(folder).items() if rec.get("status") == "failed")
+
+
+def read_metrics(folder: str | os.PathLike | None, exclude: Sequence[str] = ()) -> pd.DataFrame:
     """Headline metrics the dimension reports saved in *folder* (``*.metrics.json``).
 
     Metrics of final-stage notebooks (numbered 90 and above: the summary and
     due-diligence reports) are left out: they are derived from the others and
     may run at the same time, so reading them would make the scorecard depend
-    on run order.  Returns an empty frame (with the metric columns) when the
-    folder is missing or empty.
+    on run order.  So are the metrics of reports whose last run failed
+    (:func:`failed_reports`: a file there is left over from an earlier run
+    on other data or code) and of the notebooks in *exclude*.  Returns an
+    empty frame (with the metric columns) when the folder is missing or
+    empty.
     """
     if not folder or not Path(folder).is_dir():
         return pd.DataFrame(columns=METRIC_COLUMNS)
     final = [p.name.removesuffix(".metrics.json") for p in Path(folder).glob("*.metrics.json")
              if is_final(p.name.removesuffix(".metrics.json"))]
-    frame = load_all(folder, exclude=[SUMMARY_NOTEBOOK, *final])
+    frame = load_all(folder, exclude=[SUMMARY_NOTEBOOK, *final, *failed_reports(folder), *exclude])
     if frame.empty:
         return pd.DataFrame(columns=METRIC_COLUMNS)
     # the same name saved by two notebooks: keep the first (files are read in name order)
