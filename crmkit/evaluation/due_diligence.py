@@ -10,7 +10,8 @@ saves. This module holds its reusable logic:
 * red flags: :func:`load_red_flags` reads the documented bilingual rule
   table ``parameters/red_flags.yaml``; :func:`evaluate_red_flags` rates
   each rule ``high`` / ``medium`` (or not fired) from the metrics and lists
-  the rules whose metrics are missing as *not assessable*;
+  the rules whose metrics are missing as *not assessable*, naming the
+  report that failed or was not run when that is the reason;
 * figures no report saves: :func:`complaint_escalation` (complaints per
   1,000 active customers vs the previous window, as in the risk register of
   :mod:`crmkit.indicators.risk`) and :func:`tenure_mix` (active customers by time since
@@ -18,7 +19,9 @@ saves. This module holds its reusable logic:
 * the due-diligence composite: :func:`dd_composite` scores the metrics with
   the ``due_diligence`` weights preset whatever the run's ``weights``
   parameter, through :mod:`crmkit.evaluation.summary` and :mod:`crmkit.scoring`
-  (index, grade, Monte Carlo interval and rank band among the peers);
+  (index, grade, Monte Carlo interval and rank band among the peers), with
+  the completeness of :func:`crmkit.evaluation.composite.assess_completeness`
+  under those weights (provisional index, grade withheld);
 * peers: :func:`peer_table` puts the key loyalty indicators of the target
   beside those of the other companies of the same period, :func:`peer_extremes`
   picks those where it is best and last;
@@ -47,6 +50,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crmkit.errors import ConfigError
 from crmkit.formatting import Formatter
 from crmkit.yamlio import read_yaml
+from crmkit.evaluation.composite import Completeness, ReportIssue, assess_completeness, report_issues
+from crmkit.evaluation.scorecard import failed_reports
 from crmkit.evaluation.weights import parameters_dir
 
 __all__ = [
@@ -66,6 +71,7 @@ __all__ = [
     "RedFlagResult",
     "load_red_flags",
     "rule_severity",
+    "not_assessable_reason",
     "evaluate_red_flags",
     "complaint_escalation",
     "TENURE_BANDS",
@@ -140,7 +146,9 @@ def read_target_metrics(folder: str | os.PathLike | None, exclude: Sequence[str]
     """Headline metrics saved in *folder*, without those of the final-stage reports.
 
     The due-diligence report's own metrics and the summary's are left out
-    (they are outputs, not inputs), as are the notebooks in *exclude*; a
+    (they are outputs, not inputs), as are those of reports whose last run
+    failed (:func:`crmkit.evaluation.scorecard.failed_reports`: a file there
+    is left over from an earlier run) and of the notebooks in *exclude*; a
     name saved by two notebooks keeps the first (files read in name order,
     as :func:`crmkit.evaluation.summary.read_metrics` does).
 
@@ -155,7 +163,7 @@ def read_target_metrics(folder: str | os.PathLike | None, exclude: Sequence[str]
 
     if not folder or not Path(folder).is_dir():
         return metric_frame()
-    frame = load_all(folder, exclude=[DD_NOTEBOOK, SUMMARY_NOTEBOOK, *exclude])
+    frame = load_all(folder, exclude=[DD_NOTEBOOK, SUMMARY_NOTEBOOK, *failed_reports(folder), *exclude])
     if frame.empty:
         return metric_frame()
     return metric_frame(frame.drop_duplicates("name", keep="first"))
@@ -235,13 +243,17 @@ class RedFlagRule(BaseModel):
     The rule fires ``high`` when the metric is at or beyond ``high``, else
     ``medium`` when at or beyond ``medium``: "beyond" is above for
     ``worse: higher`` and below for ``worse: lower``. ``metric`` may list
-    alternatives; the first one with a value is used.
+    alternatives; the first one with a value is used. ``report`` names the
+    dimension report(s) that save the metric (optional): when one of them
+    failed or was not run and no value was found, the rule is *not
+    assessable because* of it.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     metric: list[str] = Field(min_length=1)
+    report: list[str] = Field(default_factory=list)
     worse: Literal["higher", "lower"]
     medium: float | None = None
     high: float | None = None
@@ -251,10 +263,18 @@ class RedFlagRule(BaseModel):
     ask_zh: str = Field(min_length=5)
     rationale: str = Field(min_length=10)
 
-    @field_validator("metric", mode="before")
+    @field_validator("metric", "report", mode="before")
     @classmethod
     def _listify(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @field_validator("report")
+    @classmethod
+    def _notebook_names(cls, v: list[str]) -> list[str]:
+        bad = [r for r in v if not (len(r) > 3 and r[:2].isdigit() and r[2] == "_")]
+        if bad:
+            raise ValueError(f"report {bad} is not a notebook name like '04_churn'")
+        return v
 
     @model_validator(mode="after")
     def _thresholds(self) -> "RedFlagRule":
@@ -405,7 +425,8 @@ class RedFlagResult:
         title_en, title_zh``.
     not_assessable : pandas.DataFrame
         Rules none of whose metrics has a value: ``id, metrics, title_en,
-        title_zh, reason_en, reason_zh``.
+        title_zh, reason_en, reason_zh, reports`` (``reports``: the rule's
+        reports that failed or were not run, comma-separated, else empty).
     """
 
     flags: pd.DataFrame
@@ -417,12 +438,53 @@ class RedFlagResult:
 _FLAG_COLUMNS = ["id", "severity", "metric", "label_en", "label_zh", "value", "unit", "n", "flagged", "threshold",
                  "comparison", "title_en", "title_zh", "evidence_en", "evidence_zh", "ask_en", "ask_zh", "notebook"]
 _CLEAR_COLUMNS = ["id", "metric", "value", "unit", "title_en", "title_zh"]
-_NA_COLUMNS = ["id", "metrics", "title_en", "title_zh", "reason_en", "reason_zh"]
+_NA_COLUMNS = ["id", "metrics", "title_en", "title_zh", "reason_en", "reason_zh", "reports"]
+
+
+def not_assessable_reason(rule: RedFlagRule, metrics: pd.DataFrame | None,
+                          issues: Sequence[ReportIssue] = ()) -> tuple[str, str, list[str]]:
+    """Why *rule* cannot be assessed: (English, Chinese, the rule's reports that failed or were not run).
+
+    In order: a report of the rule (``rule.report``) is among *issues*
+    (``not assessable because 04_churn failed``); a metric was saved
+    without a value; the rule's reports ran but saved none of its metrics;
+    no report of the rule is known and none of its metrics was saved.
+
+    Examples
+    --------
+    >>> r = RedFlagRule(id="churn", metric="churn_rate", report="04_churn", worse="higher", high=0.3,
+    ...                 title_en="Churn", title_zh="流失", ask_en="Why do customers leave?", ask_zh="客户为何流失？",
+    ...                 rationale="Quarterly churn above 30% is high.")
+    >>> not_assessable_reason(r, metric_frame(), [ReportIssue("04_churn", "failed", "KeyError: 'x'")])
+    ('not assessable because 04_churn failed', '无法评估，因为 04_churn 运行失败', ['04_churn'])
+    """
+    blocked = [i for i in issues if i.notebook in rule.report]
+    if blocked:
+        return ("not assessable because " + " and ".join(i.short_en for i in blocked),
+                "无法评估，因为 " + "、".join(i.short_zh for i in blocked), [i.notebook for i in blocked])
+    names = set() if metrics is None or metrics.empty else set(metrics["name"])
+    present = [m for m in rule.metric if m in names]
+    if present:
+        return (f"{', '.join(present)} saved without a value for this company-period",
+                f"{'、'.join(present)} 本期已保存但无数值", [])
+    if rule.report:
+        reports = ", ".join(rule.report)
+        return (f"{reports} ran but saved no {' or '.join(rule.metric)} for this company-period (the data it needs "
+                "is missing or too thin; see that report)",
+                f"{'、'.join(rule.report)} 已运行，但本期未保存 {'或'.join(rule.metric)}（所需数据缺失或不足，详见该报告）", [])
+    return (f"{', '.join(rule.metric)} not found in the saved metrics of this company-period",
+            f"本期已保存的指标中没有 {'、'.join(rule.metric)}", [])
 
 
 def evaluate_red_flags(metrics: pd.DataFrame, rules: RedFlagRules | Sequence[RedFlagRule], *,
-                       currency: str = "CNY", min_n: int | None = None) -> RedFlagResult:
+                       currency: str = "CNY", min_n: int | None = None,
+                       issues: Sequence[ReportIssue] = ()) -> RedFlagResult:
     """Rate every red-flag rule against the metrics.
+
+    A rule fires from whichever report saved its metric; one without a
+    value is *not assessable*, with the reason of
+    :func:`not_assessable_reason` (``not assessable because 04_churn
+    failed`` when a report of the rule is among *issues*).
 
     Parameters
     ----------
@@ -435,6 +497,9 @@ def evaluate_red_flags(metrics: pd.DataFrame, rules: RedFlagRules | Sequence[Red
         Minimum sample shown in the evidence of a metric saved as
         ``flagged`` (measured on fewer observations); such a metric still
         fires, and the evidence says it is indicative.
+    issues : sequence of crmkit.evaluation.composite.ReportIssue
+        Dimension reports of the company-period that failed or were not
+        run (:func:`crmkit.evaluation.composite.report_issues`).
 
     Returns
     -------
@@ -448,15 +513,10 @@ def evaluate_red_flags(metrics: pd.DataFrame, rules: RedFlagRules | Sequence[Red
     for order, rule in enumerate(rule_list):
         row = metric_row(metrics, *rule.metric)
         if row is None:
-            present = [] if metrics is None or metrics.empty else [m for m in rule.metric if m in set(metrics["name"])]
-            if present:
-                why = (f"{', '.join(present)} saved without a value for this company-period",
-                       f"{'、'.join(present)} 本期已保存但无数值")
-            else:
-                why = (f"{', '.join(rule.metric)} not found in the saved metrics (report not run or table not supplied)",
-                       f"已保存的指标中没有 {'、'.join(rule.metric)}（报告未运行或未提供相应数据表）")
+            why_en, why_zh, blocked = not_assessable_reason(rule, metrics, issues)
             missing.append({"id": rule.id, "metrics": ", ".join(rule.metric), "title_en": rule.title_en,
-                            "title_zh": rule.title_zh, "reason_en": why[0], "reason_zh": why[1]})
+                            "title_zh": rule.title_zh, "reason_en": why_en, "reason_zh": why_zh,
+                            "reports": ", ".join(blocked)})
             continue
         sev = rule_severity(row["value"], rule)
         unit = row.get("unit") if isinstance(row.get("unit"), str) else "number"
@@ -604,6 +664,10 @@ class DDComposite:
         Monte Carlo results (index interval on the composite's own scale;
         rank band under weights and normalisation uncertainty), None when
         nothing could be scored.
+    completeness : crmkit.evaluation.composite.Completeness
+        Reports that failed or were not run and the dimensions missing
+        under the due-diligence weights; the grade is withheld when they
+        carry more than the threshold of the weight.
     """
 
     card: Any
@@ -611,6 +675,7 @@ class DDComposite:
     weights: Any
     index_sensitivity: Any = None
     rank_sensitivity: Any = None
+    completeness: Completeness = field(default_factory=Completeness)
 
     @property
     def value(self) -> float:
@@ -619,7 +684,17 @@ class DDComposite:
 
     @property
     def grade(self) -> str | None:
-        return self.card.grade_ if self.scored else None
+        """The grade; None when nothing was scored or the missing dimensions withhold it."""
+        return self.card.grade_ if self.scored and not self.grade_withheld else None
+
+    @property
+    def grade_withheld(self) -> bool:
+        return self.completeness.grade_withheld
+
+    @property
+    def provisional(self) -> bool:
+        """True when a report failed or was not run, or a weighted dimension is missing."""
+        return self.completeness.provisional
 
     @property
     def scored(self) -> bool:
@@ -649,6 +724,7 @@ def dd_composite(
     targets: Any = None,
     min_n: int = 30,
     sensitivity: bool = True,
+    issues: Sequence[ReportIssue] = (),
 ) -> DDComposite:
     """Score the metrics with the ``due_diligence`` weights preset.
 
@@ -673,6 +749,10 @@ def dd_composite(
     min_n : int
     sensitivity : bool
         Run the Monte Carlo analysis (seeded, reproducible).
+    issues : sequence of crmkit.evaluation.composite.ReportIssue
+        Reports of the target that failed or were not run
+        (:func:`crmkit.evaluation.composite.report_issues`): with the
+        scorecard they give the completeness under the due-diligence weights.
 
     Returns
     -------
@@ -686,7 +766,7 @@ def dd_composite(
     scorable, _ = summary.split_metrics(metrics if metrics is not None else metric_frame(), goals)
     card = summary.build_scorecard(scorable, goals, weights, min_n=min_n)
     peer_cards = summary.peer_scorecards(dict(peers or {}), goals, weights, min_n=min_n)
-    result = DDComposite(card, peer_cards, weights)
+    result = DDComposite(card, peer_cards, weights, completeness=assess_completeness(card, weights, list(issues)))
     if sensitivity and result.scored:
         cards = {company: card, **peer_cards}
         result.rank_sensitivity = summary.rank_sensitivity(cards, goals, reference=company)
@@ -810,6 +890,11 @@ class DueDiligenceRun:
         return not self.saved.empty
 
     @property
+    def completeness(self) -> Completeness:
+        """Reports that failed or were not run, and the dimensions missing under the due-diligence weights."""
+        return self.composite.completeness
+
+    @property
     def card(self) -> Any:
         return self.composite.card
 
@@ -841,7 +926,11 @@ def evaluate(data: Any, company: str, period: str, *, output_dir: str = "", outp
     added to the metrics as ``complaint_rate_ratio`` when finite; the peers'
     metrics of the same period; :func:`dd_composite` (``due_diligence``
     weights, Monte Carlo interval and rank band) and
-    :func:`evaluate_red_flags` with ``parameters/red_flags.yaml``.
+    :func:`evaluate_red_flags` with ``parameters/red_flags.yaml``.  The
+    reports that failed or were not run
+    (:func:`crmkit.evaluation.composite.report_issues`, also those the
+    red-flag rules name) make the composite provisional (grade withheld
+    beyond the threshold) and name the rules they leave not assessable.
 
     Parameters
     ----------
@@ -865,7 +954,8 @@ def evaluate(data: Any, company: str, period: str, *, output_dir: str = "", outp
     goals = summary.load_targets(targets or None)
     rules = load_red_flags()
     root, metrics_dir = output_folders(company, period, output_dir, outputs_root)
-    saved = read_target_metrics(metrics_dir)
+    saved = read_target_metrics(metrics_dir)  # leaves out the reports whose last run failed
+    issues = report_issues(metrics_dir, expected=[r for rule in rules.rules for r in rule.report])
     esc = complaint_escalation(data)
     extra = metric_frame([{
         "name": "complaint_rate_ratio", "value": esc["ratio"], "unit": "multiple", "dimension": "service",
@@ -874,8 +964,8 @@ def evaluate(data: Any, company: str, period: str, *, output_dir: str = "", outp
     }] if esc is not None and np.isfinite(esc["ratio"]) else None)
     metrics = pd.concat([saved, extra], ignore_index=True) if len(extra) else saved
     peers = summary.peer_metrics(root, period, company)
-    comp = dd_composite(saved, company=company, peers=peers, targets=goals, min_n=min_n)
-    flags = evaluate_red_flags(metrics, rules, currency=currency, min_n=min_n)
+    comp = dd_composite(saved, company=company, peers=peers, targets=goals, min_n=min_n, issues=issues)
+    flags = evaluate_red_flags(metrics, rules, currency=currency, min_n=min_n, issues=issues)
     return DueDiligenceRun(company, period, root, metrics_dir, min_n, goals, rules, saved, metrics, esc, peers, comp,
                            flags, summary.metric_labels(metrics))
 
