@@ -17,10 +17,12 @@ from crmkit.evaluation import due_diligence as dd
 from crmkit.evaluation.summary import grade_robust
 from crmkit.formatting import Bilingual, Formatter
 from crmkit.i18n import DIMENSIONS, Translator
-from crmkit.narrative.summary import dimension_table
+from crmkit.narrative.summary import completeness_items as _items, completeness_summary as _summary, dimension_table
+from crmkit.narrative.summary import grade_text, share_text
 
 __all__ = [
-    "SECTION_METRICS", "DRIVER_NAMES", "REASON_SOURCES", "metric_tables", "scope", "no_metrics", "kpis", "verdict",
+    "SECTION_METRICS", "DRIVER_NAMES", "REASON_SOURCES", "metric_tables", "completeness_heading",
+    "completeness_summary", "completeness_items", "scope", "no_metrics", "kpis", "verdict",
     "no_flags", "flags_table", "flags_reading", "not_assessable_table", "clear_reading", "tenure_table",
     "tenure_reading", "no_orders", "types_table", "types_reading", "reasons_table", "churn_reading", "no_reasons",
     "driver_reading", "no_drivers", "value_reading", "loyalty_reading", "escalation_reading", "no_previous_customers",
@@ -116,6 +118,35 @@ def metric_tables(run: dd.DueDiligenceRun, section: str, fmt: Formatter) -> list
     return out
 
 
+# --------------------------------------------------------------------------- completeness
+DD_WEIGHT = ("due-diligence weight", "尽调权重")
+DD_INDEX = ("due-diligence composite", "尽调综合指数")
+
+
+def completeness_heading() -> Bilingual:
+    """Heading of the warning shown first when the due diligence rests on incomplete reports."""
+    return Bilingual("Provisional due diligence: incomplete reports", "暂定尽调结论：报告不完整")
+
+
+def completeness_summary(run: dd.DueDiligenceRun) -> Bilingual:
+    """Why the due-diligence composite is provisional (due-diligence weights) and whether its grade is withheld.
+
+    Red flags still fire from the reports that hold the evidence; the rules
+    whose reports are incomplete are listed as not assessable.
+    """
+    en, zh = _summary(run.completeness, weight=DD_WEIGHT, index=DD_INDEX)
+    blocked = int((run.flags.not_assessable["reports"] != "").sum()) if len(run.flags.not_assessable) else 0
+    if blocked:
+        en += f" {blocked} red-flag rule(s) cannot be assessed because of these reports."
+        zh += f"因上述报告，{blocked} 条风险信号规则无法评估。"
+    return Bilingual(en, zh)
+
+
+def completeness_items(run: dd.DueDiligenceRun) -> list[Bilingual]:
+    """One line per incomplete report and per missing dimension, with its due-diligence weight share."""
+    return _items(run.completeness, weight=DD_WEIGHT)
+
+
 # --------------------------------------------------------------------------- scope and verdict
 def scope(run: dd.DueDiligenceRun, start: Any, end: Any) -> Bilingual:
     """What the report covers, where its figures come from and which weights and rules it uses."""
@@ -148,13 +179,20 @@ def no_metrics(metrics_dir: str) -> Bilingual:
     )
 
 
-def kpis(run: dd.DueDiligenceRun) -> list[tuple[tuple[str, str], Any, str]]:
-    """KPI tiles: composite, grade, interval, red flags by severity, rules not assessable."""
+def kpis(run: dd.DueDiligenceRun, fmt: Formatter) -> list[tuple[tuple[str, str], Any, str]]:
+    """KPI tiles: composite, grade, interval, red flags by severity, rules not assessable.
+
+    A provisional composite says so in its label; a withheld grade shows
+    ``withheld``, never a letter.
+    """
     comp, counts = run.composite, run.flags.counts
     lo, hi = comp.interval(run.company)
+    index = (("Due-diligence composite (0-100), provisional", "尽调综合指数（0-100，暂定）") if comp.provisional
+             else ("Due-diligence composite (0-100)", "尽调综合指数（0-100）"))
+    grade = ("Grade (provisional)", "等级（暂定）") if comp.provisional and not comp.grade_withheld else ("Grade", "等级")
     return [
-        (("Due-diligence composite (0-100)", "尽调综合指数（0-100）"), comp.value, "score"),
-        (("Grade", "等级"), comp.grade or "–", "text"),
+        (index, comp.value, "score"),
+        (grade, fmt.t(*grade_text(comp.grade, comp.grade_withheld)), "text"),
         (("90% interval (sensitivity)", "90% 区间（敏感性分析）"), f"{lo:.1f} – {hi:.1f}" if math.isfinite(lo) else "–", "text"),
         (("High red flags", "高风险信号"), counts["high"], "count"),
         (("Medium red flags", "中风险信号"), counts["medium"], "count"),
@@ -167,15 +205,24 @@ def verdict(run: dd.DueDiligenceRun, currency: str = "CNY") -> Bilingual:
     comp, c, n = run.composite, run.flags.counts, len(run.rules)
     en_f, zh_f = _fmts(currency)
     worst = run.flags.flags.head(3)
-    if comp.scored:
-        en = f"{run.company} scores {comp.value:.1f} of 100 on the due-diligence weighting, grade {comp.grade}. "
-        zh = f"按尽调权重，{run.company} 的综合得分为 {comp.value:.1f}/100，等级 {comp.grade}。"
+    if comp.scored and comp.grade_withheld:
+        share = share_text(comp.completeness.missing_share)
+        en = (f"{run.company} scores {comp.value:.1f} of 100 on the due-diligence weighting, a provisional index "
+              f"without a grade: dimensions carrying {share} of the due-diligence weight are missing. ")
+        zh = f"按尽调权重，{run.company} 的综合得分为 {comp.value:.1f}/100（暂定），缺失维度占尽调权重的 {share}，因此不予评级。"
+    elif comp.scored:
+        tag_en, tag_zh = (" (provisional)", "（暂定）") if comp.provisional else ("", "")
+        en = (f"{run.company} scores {comp.value:.1f} of 100 on the due-diligence weighting, "
+              f"grade {comp.grade}{tag_en}. ")
+        zh = f"按尽调权重，{run.company} 的综合得分为 {comp.value:.1f}/100，等级 {comp.grade}{tag_zh}。"
     else:
         en, zh = "No metric could be scored, so there is no due-diligence composite. ", "没有可计分的指标，因此无法给出尽调综合指数。"
+    why_en, why_zh = (("for lack of data or because a report failed or was not run", "因缺少数据或报告运行失败、未运行而")
+                      if run.completeness.issues else ("for lack of data", "因缺少数据"))
     en += (f"Of {n} red-flag rules, {c['high']} fire as high and {c['medium']} as medium; "
-           f"{c['not_assessable']} cannot be assessed for lack of data.")
+           f"{c['not_assessable']} cannot be assessed {why_en}.")
     zh += (f"{n} 条风险信号规则中，{c['high']} 条触发高风险、{c['medium']} 条触发中风险，"
-           f"{c['not_assessable']} 条因缺少数据无法评估。")
+           f"{c['not_assessable']} 条{why_zh}无法评估。")
     if len(worst):
         en += " Most serious: " + "; ".join(f"{r.title_en} ({r.label_en} {en_f.fmt(r.value, r.unit)})"
                                             for r in worst.itertuples()) + "."
@@ -490,20 +537,37 @@ def composite_reading(run: dd.DueDiligenceRun) -> Bilingual:
     w = comp.weights
     lo, hi = comp.interval(company)
     band = comp.rank_band(company)
-    robust = math.isfinite(lo) and grade_robust(lo, hi)
+    robust = math.isfinite(lo) and grade_robust(lo, hi) and comp.grade is not None
     top_w = w.dimensions.sort_values(ascending=False).head(3)
     src = w.source.name if w.source else w.name
     n = int(run.card.table_["scored"].sum())
     dl = lambda d, i: DIMENSIONS.get(d, (d, d))[i]  # noqa: E731
-    en = (f"With the due-diligence weights ({src}: {', '.join(f'{dl(d, 0)} {v:.0%}' for d, v in top_w.items())} weigh "
-          f"most) {company} scores {comp.value:.1f}, grade {comp.grade} (A ≥ 85, B ≥ 70, C ≥ 55, D below), from {n} "
-          "scored indicators. ")
-    zh = (f"按尽调权重（{src}：权重最高的是{'、'.join(f'{dl(d, 1)} {v:.0%}' for d, v in top_w.items())}），"
-          f"{company} 得分 {comp.value:.1f}，等级 {comp.grade}（A ≥ 85，B ≥ 70，C ≥ 55，以下为 D），基于 {n} 项计分指标。")
+    heavy = ", ".join(f"{dl(d, 0)} {v:.0%}" for d, v in top_w.items())
+    lead_en = f"With the due-diligence weights ({src}: {heavy} weigh most) "
+    lead_zh = f"按尽调权重（{src}：权重最高的是{'、'.join(f'{dl(d, 1)} {v:.0%}' for d, v in top_w.items())}），"
+    if comp.grade_withheld:
+        share, thr = share_text(comp.completeness.missing_share), share_text(comp.completeness.threshold)
+        en = (lead_en + f"{company} scores {comp.value:.1f}, a provisional index from {n} scored indicators. "
+              f"No grade is given: the missing dimensions carry {share} of the due-diligence weight, more than {thr}. ")
+        zh = lead_zh + f"{company} 得分 {comp.value:.1f}（暂定），基于 {n} 项计分指标。缺失维度占尽调权重的 {share}，超过 {thr}，因此不予评级。"
+    else:
+        en = lead_en + (f"{company} scores {comp.value:.1f}, grade {comp.grade} (A ≥ 85, B ≥ 70, C ≥ 55, D below), "
+                        f"from {n} scored indicators. ")
+        en += "Both are provisional (see the top of this report). " if comp.provisional else ""
+        zh = lead_zh + (f"{company} 得分 {comp.value:.1f}，等级 {comp.grade}（A ≥ 85，B ≥ 70，C ≥ 55，以下为 D），基于 {n} 项计分指标。"
+                        + ("二者均为暂定结果（见本报告开头）。" if comp.provisional else ""))
     if math.isfinite(lo):
-        en += (f"Varying the weights moves the index between {lo:.1f} and {hi:.1f} (90% of draws), so the grade is "
-               f"{'robust' if robust else 'not certain'}. ")
-        zh += f"改变权重后，指数在 {lo:.1f} 至 {hi:.1f} 之间（90% 的模拟），等级结论{'稳健' if robust else '存在不确定性'}。"
+        en += f"Varying the weights moves the index between {lo:.1f} and {hi:.1f} (90% of draws)"
+        zh += f"改变权重后，指数在 {lo:.1f} 至 {hi:.1f} 之间（90% 的模拟）"
+        if comp.grade_withheld:
+            en, zh = en + ". ", zh + "。"
+        elif comp.provisional:
+            en += (", so the grade is robust to the weighting, though not to the missing reports. " if robust
+                   else ", so the grade is not certain. ")
+            zh += "，等级对权重设定稳健，但不能排除缺失报告的影响。" if robust else "，等级结论存在不确定性。"
+        else:
+            en += f", so the grade is {'robust' if robust else 'not certain'}. "
+            zh += f"，等级结论{'稳健' if robust else '存在不确定性'}。"
     if band:
         en += f"Among the {band[3]} companies of {period} it ranks {band[0]} (rank band {band[1]}–{band[2]})."
         zh += f"在 {period} 的 {band[3]} 家公司中排名第 {band[0]}（排名区间 {band[1]}–{band[2]}）。"

@@ -21,7 +21,8 @@ from crmkit.formatting import Bilingual, Formatter
 from crmkit.i18n import DIMENSIONS
 
 __all__ = [
-    "dimension_label", "no_metrics", "nothing_scored", "kpis", "composite_reading", "dimension_table",
+    "dimension_label", "share_text", "completeness_heading", "completeness_summary", "completeness_items",
+    "grade_text", "no_metrics", "nothing_scored", "kpis", "composite_reading", "dimension_table",
     "dimension_reading", "scorecard_table", "lights_reading", "missing_table", "missing_reading",
     "descriptive_table", "weight_table", "indicator_weight_table", "weights_reading", "no_sensitivity",
     "sensitivity_table", "sensitivity_reading", "no_peers", "peers_reading", "no_trend", "trend_table",
@@ -54,6 +55,93 @@ def _fmtv(run: composite.SummaryRun, fmt: Formatter, name: str, value: Any) -> s
     return fmt.fmt(value, run.unit(name))
 
 
+# --------------------------------------------------------------------------- completeness
+def share_text(share: float) -> str:
+    """A weight share as a percentage with up to three significant digits.
+
+    Examples
+    --------
+    >>> share_text(0.12), share_text(0.11999999999999997), share_text(0.045), share_text(1 / 3)
+    ('12%', '12%', '4.5%', '33.3%')
+    """
+    return f"{100 * share:.3g}%"
+
+
+def completeness_heading() -> Bilingual:
+    """Heading of the warning shown first when the evaluation is provisional."""
+    return Bilingual("Provisional evaluation: incomplete reports", "暂定评价：报告不完整")
+
+
+def completeness_summary(comp: composite.Completeness, *, weight: tuple[str, str] = ("weight", "权重"),
+                         index: tuple[str, str] = ("composite index", "综合指数")) -> Bilingual:
+    """Why the composite is provisional, the weight share missing and whether the grade is withheld.
+
+    *weight* and *index* name the weighting and the index (the due-diligence
+    report passes its own).  Call only when ``comp.provisional``.
+    """
+    k, m = len(comp.issues), len(comp.missing)
+    share, thr = share_text(comp.missing_share), share_text(comp.threshold)
+    en = f"The {index[0]} is provisional: "
+    zh = f"{index[1]}为暂定结果："
+    parts_en, parts_zh = [], []
+    if k:
+        parts_en.append(f"{k} dimension report(s) delivered no usable metrics")
+        parts_zh.append(f"{k} 份维度报告未提供可用指标")
+    if m:
+        parts_en.append(f"{m} weighted dimension(s) carrying {share} of the {weight[0]} are missing")
+        parts_zh.append(f"缺少 {m} 个有权重的维度，合计占{weight[1]}的 {share}")
+    en += " and ".join(parts_en) + ". "
+    zh += "，".join(parts_zh) + "。"
+    if comp.grade_withheld:
+        en += (f"No grade is given, because the missing dimensions carry more than {thr} of the {weight[0]}: had they "
+               "been measured, the index could differ by more than a grade band. The index is shown for information "
+               "only; fix and rerun the reports listed below to obtain a grade.")
+        zh += (f"由于缺失维度占{weight[1]}超过 {thr}，本期不予评级：若这些维度得以测量，指数的变化可能超过一个等级区间。"
+               "以下指数仅供参考；请修复并重新运行下列报告以获得评级。")
+    elif m:
+        en += (f"The grade is kept because the missing dimensions carry at most {thr} of the {weight[0]}, so it can be "
+               "off by one band at most; rerun the reports listed below to confirm it.")
+        zh += f"由于缺失维度占{weight[1]}不超过 {thr}，保留等级，但可能偏差一个等级区间；请重新运行下列报告予以确认。"
+    else:
+        en += "Every weighted dimension is still scored, but without the indicators of the reports listed below."
+        zh += "各有权重的维度仍有计分，但不含下列报告的指标。"
+    return Bilingual(en, zh)
+
+
+def completeness_items(comp: composite.Completeness, *, weight: tuple[str, str] = ("weight", "权重")) -> list[Bilingual]:
+    """One line per incomplete report (with the error) and per missing dimension (with its weight share)."""
+    out = []
+    for issue in comp.issues:
+        dim = comp.dimension_of(issue.notebook)
+        if dim is None:
+            out.append(Bilingual(f"{issue.reason_en}. Its indicators are left out of the composite.",
+                                 f"{issue.reason_zh}。其指标未计入综合指数。"))
+            continue
+        d_en, d_zh = dimension_label(dim.dimension)
+        en = f"{issue.reason_en}. {d_en} ({share_text(dim.weight)} of the {weight[0]}) is missing from the composite"
+        zh = f"{issue.reason_zh}。综合指数缺少{d_zh}维度（占{weight[1]}的 {share_text(dim.weight)}）"
+        if dim.n_scored:
+            en += f"; only {dim.n_scored} of its indicators, saved by other reports, still count."
+            zh += f"；仅余其他报告保存的 {dim.n_scored} 项指标计分。"
+        else:
+            en, zh = en + ".", zh + "。"
+        out.append(Bilingual(en, zh))
+    for dim in comp.missing:
+        if dim.status != "unscorable":
+            continue
+        d_en, d_zh = dimension_label(dim.dimension)
+        out.append(Bilingual(f"{d_en} ({share_text(dim.weight)} of the {weight[0]}) is missing: {dim.reason_en}.",
+                             f"缺少{d_zh}维度（占{weight[1]}的 {share_text(dim.weight)}）：{dim.reason_zh}。"))
+    return out
+
+
+def grade_text(grade: Any, withheld: bool) -> Bilingual:
+    """A grade for a tile or a sentence: the letter, ``withheld`` or ``–``."""
+    if withheld:
+        return Bilingual("withheld", "不予评级")
+    return Bilingual(grade, grade) if isinstance(grade, str) and grade else Bilingual("–", "–")
+
+
 # --------------------------------------------------------------------------- composite index
 def no_metrics(metrics_dir: str, report: tuple[str, str] = ("summary", "汇总")) -> Bilingual:
     """Warning that no headline metrics were found (run the dimension reports first)."""
@@ -71,11 +159,18 @@ def nothing_scored() -> Bilingual:
 
 
 def kpis(run: composite.SummaryRun, fmt: Formatter) -> list[tuple[tuple[str, str], Any, str]]:
-    """KPI tiles of the composite: index, grade, interval, rank, change, indicators scored."""
+    """KPI tiles of the composite: index, grade, interval, rank, change, indicators scored.
+
+    A provisional composite says so in its label; a withheld grade shows
+    ``withheld``, never a letter.
+    """
     iv, band, change = run.interval, run.rank_band, run.change
+    index = (("Composite index (0-100), provisional", "综合指数（0-100，暂定）") if run.provisional
+             else ("Composite index (0-100)", "综合指数（0-100）"))
+    grade = ("Grade (provisional)", "等级（暂定）") if run.provisional and not run.grade_withheld else ("Grade", "等级")
     return [
-        (("Composite index (0-100)", "综合指数（0-100）"), run.card.composite_, "score"),
-        (("Grade", "等级"), run.card.grade_ or "–", "text"),
+        (index, run.card.composite_, "score"),
+        (grade, fmt.t(*grade_text(run.grade, run.grade_withheld)), "text"),
         (("90% interval (sensitivity)", "90% 区间（敏感性分析）"), f"{iv[0]:.1f} – {iv[1]:.1f}" if iv else "–", "text"),
         (("Rank among companies", "同期公司排名"),
          f"{band[0]} / {band[3]} ({fmt.t('band', '区间')} {band[1]}–{band[2]})" if band else "–", "text"),
@@ -85,19 +180,42 @@ def kpis(run: composite.SummaryRun, fmt: Formatter) -> list[tuple[tuple[str, str
 
 
 def composite_reading(run: composite.SummaryRun) -> Bilingual:
-    """The composite, its grade, its interval under weight uncertainty and its rank band."""
-    card, iv, band = run.card, run.interval, run.rank_band
-    g_en, g_zh = GRADE_WORDS.get(card.grade_, ("", ""))
+    """The composite, its grade, its interval under weight uncertainty and its rank band.
+
+    A provisional composite says so; when the grade is withheld no grade is
+    named and nothing is said about its robustness.
+    """
+    card, iv, band, comp = run.card, run.interval, run.rank_band, run.completeness
+    g_en, g_zh = GRADE_WORDS.get(run.grade, ("", ""))
     n_dims = int((card.dimension_scores_["n_scored"] > 0).sum())
-    en = (f"{run.company} scores {card.composite_:.1f} of 100 in {run.period}, grade {card.grade_} ({g_en}; A ≥ 85, "
-          f"B ≥ 70, C ≥ 55, D below), from {run.n_scored} scored indicators in {n_dims} dimensions. ")
-    zh = (f"{run.company} 在 {run.period} 的综合得分为 {card.composite_:.1f}/100，等级 {card.grade_}（{g_zh}；A ≥ 85，"
-          f"B ≥ 70，C ≥ 55，以下为 D），基于 {n_dims} 个维度的 {run.n_scored} 项计分指标。")
+    basis_en = f"from {run.n_scored} scored indicators in {n_dims} dimensions"
+    basis_zh = f"基于 {n_dims} 个维度的 {run.n_scored} 项计分指标"
+    if run.grade_withheld:
+        share, thr = share_text(comp.missing_share), share_text(comp.threshold)
+        en = (f"{run.company} scores {card.composite_:.1f} of 100 in {run.period}, a provisional index {basis_en}. "
+              f"No grade is given: the missing dimensions carry {share} of the weight, more than {thr}. ")
+        zh = (f"{run.company} 在 {run.period} 的综合得分为 {card.composite_:.1f}/100（暂定），{basis_zh}。"
+              f"缺失维度占权重的 {share}，超过 {thr}，因此不予评级。")
+    else:
+        en = (f"{run.company} scores {card.composite_:.1f} of 100 in {run.period}, grade {run.grade} ({g_en}; A ≥ 85, "
+              f"B ≥ 70, C ≥ 55, D below), {basis_en}. ")
+        zh = (f"{run.company} 在 {run.period} 的综合得分为 {card.composite_:.1f}/100，等级 {run.grade}（{g_zh}；A ≥ 85，"
+              f"B ≥ 70，C ≥ 55，以下为 D），{basis_zh}。")
+        if run.provisional:
+            en += "Both are provisional (see the top of this report). "
+            zh += "二者均为暂定结果（见本报告开头）。"
     if iv:
-        en += (f"Varying the weights moves the index between {iv[0]:.1f} and {iv[1]:.1f} (90% of draws), "
-               + ("so the grade is robust. " if run.grade_robust else "so the grade is not certain. "))
-        zh += (f"改变权重后，指数在 {iv[0]:.1f} 至 {iv[1]:.1f} 之间（90% 的模拟），"
-               + ("等级结论稳健。" if run.grade_robust else "等级结论存在不确定性。"))
+        en += f"Varying the weights moves the index between {iv[0]:.1f} and {iv[1]:.1f} (90% of draws)"
+        zh += f"改变权重后，指数在 {iv[0]:.1f} 至 {iv[1]:.1f} 之间（90% 的模拟）"
+        if run.grade_withheld:
+            en, zh = en + ". ", zh + "。"
+        elif run.provisional:
+            en += (", so the grade is robust to the weighting, though not to the missing reports. " if run.grade_robust
+                   else ", so the grade is not certain. ")
+            zh += "，等级对权重设定稳健，但不能排除缺失报告的影响。" if run.grade_robust else "，等级结论存在不确定性。"
+        else:
+            en += ", so the grade is robust. " if run.grade_robust else ", so the grade is not certain. "
+            zh += "，等级结论稳健。" if run.grade_robust else "，等级结论存在不确定性。"
     if band:
         en += f"Among the {band[3]} companies of this period it ranks {band[0]} (rank band {band[1]}–{band[2]})."
         zh += f"在本期 {band[3]} 家公司中排名第 {band[0]}（排名区间 {band[1]}–{band[2]}）。"
@@ -196,10 +314,13 @@ def missing_reading(run: composite.SummaryRun) -> Bilingual:
     """How missing indicators are handled and how many figures are descriptive only."""
     k, d = len(composite.missing_indicators(run.card)), len(run.descriptive)
     if k:
-        en = (f"{k} indicator(s) with a target were not available for this company-period (for example a table that was "
-              "not supplied); they are left out and the weights of the others in their dimension scaled up, as the "
-              "OECD/JRC Handbook recommends for missing data.")
-        zh = f"有 {k} 项设有目标的指标在本期不可得（例如未提供相应数据表）；按 OECD/JRC 手册对缺失数据的建议，将其剔除并按比例放大同维度其余指标的权重。"
+        why_en, why_zh = (("their report failed or was not run (see the top of this report), or the data they need was "
+                           "not supplied", "其所属报告运行失败或未运行（见本报告开头），或未提供所需数据")
+                          if run.completeness.issues else ("for example a table that was not supplied", "例如未提供相应数据表"))
+        en = (f"{k} indicator(s) with a target were not available for this company-period ({why_en}); they are "
+              "left out and the weights of the others in their dimension scaled up, as the OECD/JRC Handbook "
+              "recommends for missing data.")
+        zh = f"有 {k} 项设有目标的指标在本期不可得（{why_zh}）；按 OECD/JRC 手册对缺失数据的建议，将其剔除并按比例放大同维度其余指标的权重。"
     else:
         en, zh = "Every indicator with a target was measured.", "所有设有目标的指标均已测得。"
     return Bilingual(en + f" {d} further figure(s) are descriptive (size or context, not performance) and not scored.",
@@ -349,11 +470,13 @@ def trend_reading(run: composite.SummaryRun) -> Bilingual:
     prev = previous_period(run.period)
     pc = run.previous["composite"]
     worse, n = int(run.trend["worse"].sum()), len(run.trend)
-    c, g = run.card.composite_, run.card.grade_
+    c = run.card.composite_
+    g_en, g_zh = grade_text(run.grade, run.grade_withheld)
+    p_en, p_zh = grade_text(pc.get("grade"), bool((run.previous.get("completeness") or {}).get("grade_withheld")))
     return Bilingual(
-        f"The composite moved from {pc['value']:.1f} ({pc.get('grade')}) in {prev} to {c:.1f} ({g}), {run.change:+.1f} "
+        f"The composite moved from {pc['value']:.1f} ({p_en}) in {prev} to {c:.1f} ({g_en}), {run.change:+.1f} "
         f"points; {worse} of {n} indicators measured in both periods moved away from their target.",
-        f"综合指数由 {prev} 的 {pc['value']:.1f}（{pc.get('grade')}）变为 {c:.1f}（{g}），变化 {run.change:+.1f} 分；"
+        f"综合指数由 {prev} 的 {pc['value']:.1f}（{p_zh}）变为 {c:.1f}（{g_zh}），变化 {run.change:+.1f} 分；"
         f"两期均有数据的 {n} 项指标中有 {worse} 项偏离目标。",
     )
 

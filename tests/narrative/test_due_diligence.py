@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from crmkit.evaluation import due_diligence as dd
+from crmkit.evaluation.composite import Completeness
 from crmkit.formatting import Formatter
 from crmkit.narrative import due_diligence as say
 
@@ -99,8 +100,9 @@ def test_flag_readings_and_table():
 
 
 def test_verdict_names_the_most_serious_flags():
-    comp = SimpleNamespace(scored=True, value=65.84, grade="C")
-    run = SimpleNamespace(company="acme", composite=comp, flags=_flags(), rules=[1] * 19)
+    comp = SimpleNamespace(scored=True, value=65.84, grade="C", provisional=False, grade_withheld=False)
+    run = SimpleNamespace(company="acme", composite=comp, flags=_flags(), rules=[1] * 19,
+                          completeness=Completeness())
     en, zh = say.verdict(run)
     assert en == ("acme scores 65.8 of 100 on the due-diligence weighting, grade C. Of 19 red-flag rules, 1 fire as high "
                   "and 1 as medium; 0 cannot be assessed for lack of data. Most serious: A (Churn rate 30.0%); B (NPS -21.3).")

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from crmkit.evaluation import composite
 from crmkit.formatting import Formatter
 from crmkit.narrative import summary as say
 
@@ -19,8 +20,12 @@ def _card(grade="B", composite_=72.34):
 
 def _run(interval=(71.0, 84.0), band=(2, 1, 3, 3), robust=True, **kw):
     base = dict(company="acme", period="2025Q4", card=_card(), interval=interval, rank_band=band, grade_robust=robust,
-                n_scored=5, table=pd.DataFrame({"scored": [True] * 5 + [False]}), change=1.5, labels={}, min_n=30)
+                n_scored=5, table=pd.DataFrame({"scored": [True] * 5 + [False]}), change=1.5, labels={}, min_n=30,
+                completeness=composite.Completeness())
     base.update(kw)
+    comp = base["completeness"]
+    base.setdefault("grade", None if comp.grade_withheld else base["card"].grade_)
+    base.update(provisional=comp.provisional, grade_withheld=comp.grade_withheld)
     run = SimpleNamespace(**base)
     run.label = lambda n: run.labels.get(n, (n, n))
     run.unit = lambda n: "ratio"

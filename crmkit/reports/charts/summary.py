@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from crmkit.formatting import Formatter
+from crmkit.formatting import Formatter, escape
 from crmkit.i18n import DIMENSIONS
 
-__all__ = ["LIGHT_COLOURS", "dimension_scores", "sensitivity_intervals", "peer_heatmap", "trend_bars"]
+__all__ = ["LIGHT_COLOURS", "completeness_box", "dimension_scores", "sensitivity_intervals", "peer_heatmap",
+           "trend_bars"]
 
 LIGHT_COLOURS = {"green": "#3a9e6f", "amber": "#e0a039", "red": "#c2405a"}
 """Bar colour of each traffic light (grey without one)."""
@@ -27,6 +28,19 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Figure, Any]:
 
 def _dim(fmt: Formatter) -> Callable[[str], str]:
     return lambda d: fmt.t(*DIMENSIONS.get(d, (d, d)))
+
+
+def completeness_box(summary: tuple[str, str], items: list[tuple[str, str]], fmt: Formatter) -> str:
+    """The warning shown first when the evaluation is provisional: a summary sentence and one line per item.
+
+    *summary* and *items* are (English, Chinese) pairs
+    (:func:`crmkit.narrative.summary.completeness_summary`,
+    :func:`crmkit.narrative.summary.completeness_items`); every text is
+    HTML-escaped.  Show the markup with ``IPython.display.HTML``.
+    """
+    lines = "".join(f"<li>{escape(fmt.t(*item))}</li>" for item in items)
+    return (f'<div class="ck-warnbox" role="alert"><p>{escape(fmt.t(*summary))}</p>'
+            + (f"<ul>{lines}</ul>" if lines else "") + "</div>")
 
 
 def dimension_scores(dims: pd.DataFrame, composite: float, fmt: Formatter, *, due_diligence: bool = False,
