@@ -22,7 +22,15 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def collect_runs(outputs: str | os.PathLike) -> list[dict[str, Any]]:
-    """One record per ``<company>/<period>`` folder that has a ``run.json``."""
+    """One record per ``<company>/<period>`` folder that has a ``run.json``.
+
+    With its composite and grade from ``scorecard.json``: ``provisional``
+    (a dimension report failed, saved no metrics or was not run, or a
+    weighted dimension is missing), ``grade_withheld`` (no grade: the
+    missing dimensions carry more than the threshold of the weight) and
+    ``completeness_note`` (the reasons, one per report or dimension).
+    Scorecards written before completeness was recorded are neither.
+    """
     root = Path(outputs)
     runs = []
     for run_json in sorted(root.glob("*/*/run.json")):
@@ -32,6 +40,9 @@ def collect_runs(outputs: str | os.PathLike) -> list[dict[str, Any]]:
         folder = run_json.parent
         card = _read_json(folder / "scorecard.json") or {}
         comp = card.get("composite") or {}
+        completeness = card.get("completeness") or {}
+        missing = [m for m in card.get("missing_dimensions") or [] if isinstance(m, dict)]
+        incomplete = [r for r in card.get("incomplete_reports") or [] if isinstance(r, dict)]
         notebooks = []
         for name, rec in sorted((run.get("notebooks") or {}).items()):
             html = folder / f"{name}.html"
@@ -43,6 +54,10 @@ def collect_runs(outputs: str | os.PathLike) -> list[dict[str, Any]]:
             "company": run.get("company", folder.parent.name), "period": run.get("period", folder.name),
             "language": run.get("language", ""), "status": run.get("status") or ("failed" if any(n["status"] == "failed" for n in notebooks) else "ok"),
             "finished": run.get("finished") or "", "composite": comp.get("value"), "grade": comp.get("grade"),
+            "provisional": bool(card.get("provisional")), "grade_withheld": bool(completeness.get("grade_withheld")),
+            "completeness_note": "; ".join([*(r.get("reason", "") for r in incomplete),
+                                            *(f"{m.get('dimension')}: {m.get('reason', '')}" for m in missing
+                                              if m.get("status") == "unscorable")]),
             "notebooks": notebooks, "n_failed": sum(n["status"] == "failed" for n in notebooks),
             "summary_href": next((n["href"] for n in notebooks if n["name"].startswith("99") and n["href"]), None)
             or next((n["href"] for n in notebooks if n["href"]), None),
