@@ -14,6 +14,7 @@ import pandas as pd
 
 from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, fmt_pct, is_missing
+from crmkit.narrative.common import formatters
 
 __all__ = ["CATEGORIES", "KINDS", "category_name", "headline_tiles", "churn_tiles", "overview", "categories", "trend",
            "churn_unknown", "churn", "keep_vs_win"]
@@ -62,7 +63,7 @@ def churn_tiles(cc: dict, share: float) -> list[tuple[tuple[str, str], Any, str]
 
 def overview(h: dict, currency: str = "CNY") -> Bilingual:
     """Total relationship cost, cost to serve per active customer and CRM cost ratio."""
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
+    en_f, zh_f = formatters(currency)
     cts: Estimate = h["cost_to_serve"]
     ratio = h["crm_cost_ratio"]
     en = f"The company booked {_money(en_f, h['total'])} of relationship costs in the window. "
@@ -98,7 +99,7 @@ def categories(by_category: pd.DataFrame) -> Bilingual:
 
 def trend(monthly: pd.DataFrame, currency: str = "CNY") -> Bilingual | None:
     """CRM cost ratio and cost to serve in the first and last month with a ratio (``None`` with fewer than two)."""
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
+    en_f, zh_f = formatters(currency)
     r = monthly.dropna(subset=["crm_cost_ratio"])
     if len(r) < 2:
         return None
@@ -121,7 +122,7 @@ def churn_unknown(reason: str) -> Bilingual:
 
 def churn(cc: dict, share: float, mode: str, inactivity_days: Any, currency: str = "CNY") -> Bilingual:
     """Customers lost, their trailing-12-month revenue and its share of the window's revenue."""
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
+    en_f, zh_f = formatters(currency)
     how_en = "explicit cancellations" if mode == "explicit" else f"no purchase for {inactivity_days} days"
     how_zh = "明确的退订/解约记录" if mode == "explicit" else f"连续 {inactivity_days} 天未购买"
     en = f"{cc['customers']:,} customers were lost in the window (churn defined by {how_en})."
@@ -141,7 +142,7 @@ def keep_vs_win(k: dict, currency: str = "CNY") -> tuple[Bilingual, str]:
 
     Returns the sentence and its kind for ``rp.text`` (``"reading"``, or ``"note"`` when a cost is unknown).
     """
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
+    en_f, zh_f = formatters(currency)
     times = k["times"]
     if is_missing(times) or times == 0:
         return Bilingual("Acquisition or retention cost per customer is not available for this window.",

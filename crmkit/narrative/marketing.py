@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.estimate import Estimate
-from crmkit.formatting import Bilingual, Formatter, fmt_pct, is_missing
+from crmkit.formatting import Bilingual, fmt_pct, is_missing
+from crmkit.narrative.common import formatters, value_of
 
 __all__ = ["STAGES", "FUNNEL_LABELS", "CAMPAIGN_LABELS", "CAMPAIGN_FORMATS", "CHANNEL_LABELS", "CHANNEL_FORMATS",
            "headline_tiles", "no_campaigns", "overview", "funnel_step", "campaign_roi", "channel_roas", "no_interactions"]
@@ -45,10 +45,6 @@ CHANNEL_LABELS: dict[str, tuple[str, str]] = {
     "channel": ("Channel", "渠道"), "campaigns": ("Campaigns", "活动数"), **{k: v for k, v in _COMMON_LABELS.items() if k != "channel"},
 }
 CHANNEL_FORMATS: dict[str, str] = {"campaigns": "count", **_COMMON_FORMATS}
-
-
-def _value(x: Any) -> float:
-    return float("nan") if x is None else float(x.value if isinstance(x, Estimate) else x)
 
 
 def headline_tiles(total: dict) -> list[tuple[tuple[str, str], Any, str]]:
@@ -85,8 +81,8 @@ def overview(total: dict, direct: float, attribution_window_days: float, currenc
     *total* is :func:`crmkit.indicators.marketing.totals`, *direct* is
     :func:`crmkit.indicators.marketing.direct_share`.
     """
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
-    resp, conv = _value(total["response_rate"]), _value(total["conversion_rate"])
+    en_f, zh_f = formatters(currency)
+    resp, conv = value_of(total["response_rate"]), value_of(total["conversion_rate"])
     en = (f"{total['campaigns']} campaigns started in the window, cost {en_f.fmt(total['cost'], 'currency')} and reached "
           f"{total['targeted']:,} targeted customers")
     zh = f"评估期内启动 {total['campaigns']} 个活动，费用 {zh_f.fmt(total['cost'], 'currency')}，目标客户 {total['targeted']:,} 人"
@@ -156,7 +152,7 @@ def campaign_roi(ranking: dict) -> Bilingual:
 
 def channel_roas(ranked: pd.DataFrame, n_channels: int, currency: str = "CNY") -> Bilingual:
     """Marketing channel with the highest and lowest ROAS (:func:`crmkit.indicators.marketing.roas_ranking`)."""
-    en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
+    en_f, zh_f = formatters(currency)
     if ranked.empty:
         return Bilingual(f"{n_channels} marketing channel(s) were used; none recorded a cost, so ROAS is not known.",
                          f"共使用 {n_channels} 个营销渠道；均无费用记录，无法计算广告支出回报。")

@@ -7,13 +7,10 @@ from typing import Any
 import pandas as pd
 
 from crmkit.formatting import Bilingual, Formatter, is_missing
+from crmkit.narrative.common import formatters
 
 __all__ = ["overview", "overview_tiles", "latest_order", "monthly_volume", "completeness_gaps", "references", "ingest",
            "columns"]
-
-
-def _pair(currency: str) -> tuple[Formatter, Formatter]:
-    return Formatter("en", currency), Formatter("zh", currency)
 
 
 def overview(ov: dict, currency: str = "CNY") -> Bilingual:
@@ -24,7 +21,7 @@ def overview(ov: dict, currency: str = "CNY") -> Bilingual:
     >>> overview({"supplied": 2, "tables": 2, "missing": [], "completeness": 0.9}).en
     '2 of 2 canonical tables were supplied, so every report section can be computed. On average 90.0% of the optional and required fields are filled.'
     """
-    en_f, zh_f = _pair(currency)
+    en_f, zh_f = formatters(currency)
     n, total, missing, c = ov["supplied"], ov["tables"], ov["missing"], ov["completeness"]
     en = f"{n} of {total} canonical tables were supplied"
     zh = f"共提供 {n}/{total} 张标准数据表"
@@ -62,7 +59,7 @@ def monthly_volume(min_rows: int) -> Bilingual:
 
 def completeness_gaps(gaps: pd.DataFrame, threshold: float = 0.95) -> Bilingual:
     """How many fields are filled below *threshold* and which is the emptiest (*gaps* emptiest first)."""
-    en_f, zh_f = _pair("CNY")
+    en_f, zh_f = formatters("CNY")
     th_en, th_zh = en_f.fmt(threshold, "ratio", 0), zh_f.fmt(threshold, "ratio", 0)
     if not len(gaps):
         return Bilingual(f"0 fields are less than {th_en} filled.", f"共有 0 个字段填充率低于 {th_zh}。")
@@ -76,7 +73,7 @@ def completeness_gaps(gaps: pd.DataFrame, threshold: float = 0.95) -> Bilingual:
 
 def references(refs: pd.DataFrame, weakest: pd.Series) -> Bilingual:
     """References to unknown customers in total and the reference with the lowest match rate."""
-    en_f, zh_f = _pair("CNY")
+    en_f, zh_f = formatters("CNY")
     unmatched = int(refs["unmatched"].sum())
     return Bilingual(
         f"{unmatched:,} references point to customers that are not in the customer table; "

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
+from crmkit.narrative.common import formatters, pct
 
 __all__ = ["DRIVER_NAMES", "driver_name", "overview", "nps_groups", "channels", "no_channel", "segment_caption",
            "segments", "drivers", "key_drivers", "trend", "feedback_tiles", "feedback", "employees", "columns"]
@@ -27,10 +28,6 @@ def driver_name(driver: str) -> tuple[str, str]:
     return DRIVER_NAMES.get(driver, (driver.replace("_", " "), driver))
 
 
-def _pct(x: float, digits: int = 1) -> str:
-    return Formatter().fmt(x, "ratio", digits)
-
-
 def overview(responses: int, summary: dict[str, Estimate]) -> Bilingual:
     """Responses, CSAT with its interval, NPS with its margin, CES and the share finding it easy.
 
@@ -39,9 +36,9 @@ def overview(responses: int, summary: dict[str, Estimate]) -> Bilingual:
     c, n, ce, easy = summary["csat"], summary["nps"], summary["ces"], summary["ces_easy"]
     en, zh = f"{responses:,} customer survey responses in the period. ", f"本期共 {responses:,} 份客户问卷。"
     if c.n:
-        en += (f"{_pct(c.value)} of {c.n:,} CSAT answers are satisfied (4 or 5 of 5, 95% interval "
-               f"{_pct(c.ci_low)}–{_pct(c.ci_high)}). ")
-        zh += f"{c.n:,} 份 CSAT 回答中 {_pct(c.value)} 表示满意（5 分制 4-5 分，95% 区间 {_pct(c.ci_low)}–{_pct(c.ci_high)}）。"
+        en += (f"{pct(c.value)} of {c.n:,} CSAT answers are satisfied (4 or 5 of 5, 95% interval "
+               f"{pct(c.ci_low)}–{pct(c.ci_high)}). ")
+        zh += f"{c.n:,} 份 CSAT 回答中 {pct(c.value)} 表示满意（5 分制 4-5 分，95% 区间 {pct(c.ci_low)}–{pct(c.ci_high)}）。"
     else:
         en, zh = en + "There are no CSAT answers. ", zh + "没有 CSAT 回答。"
     if n.n:
@@ -56,8 +53,8 @@ def overview(responses: int, summary: dict[str, Estimate]) -> Bilingual:
     else:
         en, zh = en + "There are no NPS answers. ", zh + "没有 NPS 回答。"
     if ce.n:
-        en += f"Customer effort averages {ce.value:.1f} of 7, and {_pct(easy.value, 0)} found dealing with the company easy."
-        zh += f"客户费力度平均 {ce.value:.1f}/7，{_pct(easy.value, 0)} 的客户认为办事容易。"
+        en += f"Customer effort averages {ce.value:.1f} of 7, and {pct(easy.value, 0)} found dealing with the company easy."
+        zh += f"客户费力度平均 {ce.value:.1f}/7，{pct(easy.value, 0)} 的客户认为办事容易。"
     else:
         en, zh = en + "There are no customer-effort answers.", zh + "没有客户费力度回答。"
     return Bilingual(en, zh)
@@ -66,7 +63,7 @@ def overview(responses: int, summary: dict[str, Estimate]) -> Bilingual:
 def nps_groups(breakdown: pd.DataFrame, score: Estimate) -> Bilingual:
     """Promoters minus detractors giving the NPS (*breakdown* from :func:`crmkit.satisfaction.nps_breakdown`)."""
     shares = breakdown.set_index("group")["share"]
-    p, d = _pct(shares["promoters"], 0), _pct(shares["detractors"], 0)
+    p, d = pct(shares["promoters"], 0), pct(shares["detractors"], 0)
     return Bilingual(
         f"{p} promoters minus {d} detractors gives the NPS of {score.value:+.0f}. "
         "Turning a detractor into a passive raises the NPS as much as turning a passive into a promoter.",
@@ -77,12 +74,12 @@ def nps_groups(breakdown: pd.DataFrame, score: Estimate) -> Bilingual:
 def channels(comparison: dict, min_n: int) -> Bilingual:
     """Highest and lowest CSAT channel and whether the gap may be chance (:func:`crmkit.satisfaction.compare_groups`)."""
     b, w = comparison["best"], comparison["worst"]
-    en = (f"Among channels with at least {min_n} CSAT answers, {b['group']} scores highest ({_pct(b['csat'])}) "
-          f"and {w['group']} lowest ({_pct(w['csat'])}); ")
-    zh = f"在 CSAT 回答不少于 {min_n} 份的渠道中，{b['group']} 最高（{_pct(b['csat'])}），{w['group']} 最低（{_pct(w['csat'])}）；"
+    en = (f"Among channels with at least {min_n} CSAT answers, {b['group']} scores highest ({pct(b['csat'])}) "
+          f"and {w['group']} lowest ({pct(w['csat'])}); ")
+    zh = f"在 CSAT 回答不少于 {min_n} 份的渠道中，{b['group']} 最高（{pct(b['csat'])}），{w['group']} 最低（{pct(w['csat'])}）；"
     if len(comparison["groups"]) == 1:
-        return Bilingual(f"Only {b['group']} has at least {min_n} CSAT answers ({_pct(b['csat'])} satisfied).",
-                         f"只有 {b['group']} 的 CSAT 回答不少于 {min_n} 份（满意度 {_pct(b['csat'])}）。")
+        return Bilingual(f"Only {b['group']} has at least {min_n} CSAT answers ({pct(b['csat'])} satisfied).",
+                         f"只有 {b['group']} 的 CSAT 回答不少于 {min_n} 份（满意度 {pct(b['csat'])}）。")
     if comparison["overlap"]:
         return Bilingual(en + "their intervals overlap, so the gap may be chance.", zh + "两者区间重叠，差异可能来自抽样波动。")
     return Bilingual(en + "their intervals do not overlap, so the gap is unlikely to be chance.",
@@ -107,8 +104,8 @@ def segments(comparison: dict | None) -> Bilingual:
         return Bilingual("Too few answers per segment to compare segments reliably.", "各细分样本过少，无法可靠比较。")
     lo, hi = comparison["worst"], comparison["best"]
     return Bilingual(
-        f"CSAT ranges from {_pct(lo['csat'])} ({lo['group']}) to {_pct(hi['csat'])} ({hi['group']}) across segments with enough answers.",
-        f"在样本充足的细分中，满意度从 {_pct(lo['csat'])}（{lo['group']}）到 {_pct(hi['csat'])}（{hi['group']}）。",
+        f"CSAT ranges from {pct(lo['csat'])} ({lo['group']}) to {pct(hi['csat'])} ({hi['group']}) across segments with enough answers.",
+        f"在样本充足的细分中，满意度从 {pct(lo['csat'])}（{lo['group']}）到 {pct(hi['csat'])}（{hi['group']}）。",
     )
 
 
@@ -126,9 +123,9 @@ def key_drivers(key_driver_table: pd.DataFrame, priorities: list[str]) -> Biling
     top = k.iloc[0]
     top_en, top_zh = driver_name(top["driver"])
     r2, n = k.attrs["r2"], k.attrs["n"]
-    en = (f"The drivers together explain {_pct(r2, 0)} of the variation in overall satisfaction ({n:,} answers). "
-          f"{top_en[:1].upper() + top_en[1:]} matters most ({_pct(top['importance'], 0)} of the explained part). ")
-    zh = f"各驱动因素共同解释了总体满意度 {_pct(r2, 0)} 的差异（{n:,} 份回答）。其中{top_zh}最重要（占已解释部分的 {_pct(top['importance'], 0)}）。"
+    en = (f"The drivers together explain {pct(r2, 0)} of the variation in overall satisfaction ({n:,} answers). "
+          f"{top_en[:1].upper() + top_en[1:]} matters most ({pct(top['importance'], 0)} of the explained part). ")
+    zh = f"各驱动因素共同解释了总体满意度 {pct(r2, 0)} 的差异（{n:,} 份回答）。其中{top_zh}最重要（占已解释部分的 {pct(top['importance'], 0)}）。"
     if priorities:
         en += f"Priority for improvement (above-average importance, below-average score): {', '.join(driver_name(d)[0] for d in priorities)}."
         zh += f"优先改进项（重要性高于平均、得分低于平均）：{'、'.join(driver_name(d)[1] for d in priorities)}。"
@@ -144,9 +141,9 @@ def trend(endpoints: tuple[pd.Series, pd.Series] | None) -> Bilingual:
         return Bilingual("No CSAT answers in the months shown.", "所示月份没有 CSAT 回答。")
     first, last = endpoints
     return Bilingual(
-        f"CSAT moved from {_pct(first['value'])} in {first['month']:%Y-%m} to {_pct(last['value'])} in {last['month']:%Y-%m} "
+        f"CSAT moved from {pct(first['value'])} in {first['month']:%Y-%m} to {pct(last['value'])} in {last['month']:%Y-%m} "
         "(shaded: the period; bands: 95% intervals).",
-        f"满意度从 {first['month']:%Y-%m} 的 {_pct(first['value'])} 变为 {last['month']:%Y-%m} 的 {_pct(last['value'])}"
+        f"满意度从 {first['month']:%Y-%m} 的 {pct(first['value'])} 变为 {last['month']:%Y-%m} 的 {pct(last['value'])}"
         "（阴影为评估期，色带为 95% 区间）。",
     )
 
@@ -165,9 +162,9 @@ def feedback_tiles(fb: dict) -> list[tuple]:
 
 def feedback(fb: dict) -> Bilingual:
     """Comments and low scores among the responses, and how complaints were answered."""
-    en_f, zh_f = Formatter("en"), Formatter("zh")
+    en_f, zh_f = formatters()
     if fb["responses"]:
-        share = _pct(fb["comment_share"].value, 0)
+        share = pct(fb["comment_share"].value, 0)
         en = (f"{share} of the {fb['responses']:,} responses carry a written comment (not shown here: comments can hold "
               f"personal data); {fb['low_scores']:,} responses are low scores.")
         zh = f"{fb['responses']:,} 份回复中 {share} 附有文字意见（可能含个人信息，此处不展示）；低分回复 {fb['low_scores']:,} 份。"
@@ -175,7 +172,7 @@ def feedback(fb: dict) -> Bilingual:
         en, zh = "No customer survey responses in the period.", "本期没有客户问卷回复。"
     if "complaints" in fb:
         if fb["complaints"]:
-            answered = _pct(fb["complaints_answered"].value, 0)
+            answered = pct(fb["complaints_answered"].value, 0)
             en += f" {fb['complaints']:,} complaints were filed; {answered} received an answer"
             zh += f" 共收到 {fb['complaints']:,} 起投诉，{answered} 已获回复"
             if is_missing(fb["response_hours_median"]):
@@ -191,12 +188,12 @@ def feedback(fb: dict) -> Bilingual:
 def employees(emp: dict[str, Estimate], customer_csat: float) -> Bilingual:
     """Satisfied employees against satisfied customers (*emp* from :func:`crmkit.satisfaction.employee_satisfaction`)."""
     share, m = emp["share"], emp["mean"]
-    cust_en = f", against {_pct(customer_csat, 0)} of customers" if not is_missing(customer_csat) else ""
-    cust_zh = f"，客户满意度为 {_pct(customer_csat, 0)}" if not is_missing(customer_csat) else ""
+    cust_en = f", against {pct(customer_csat, 0)} of customers" if not is_missing(customer_csat) else ""
+    cust_zh = f"，客户满意度为 {pct(customer_csat, 0)}" if not is_missing(customer_csat) else ""
     return Bilingual(
-        f"{_pct(share.value, 0)} of {share.n:,} employees are satisfied (mean {m.value:.2f} of 5){cust_en}. "
+        f"{pct(share.value, 0)} of {share.n:,} employees are satisfied (mean {m.value:.2f} of 5){cust_en}. "
         "Engaged staff tend to go with satisfied customers; a gap between the two is worth watching.",
-        f"{share.n:,} 名员工中 {_pct(share.value, 0)} 表示满意（平均 {m.value:.2f}/5）{cust_zh}。员工投入度通常与客户满意度相伴，两者差距值得关注。",
+        f"{share.n:,} 名员工中 {pct(share.value, 0)} 表示满意（平均 {m.value:.2f}/5）{cust_zh}。员工投入度通常与客户满意度相伴，两者差距值得关注。",
     )
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.estimate import Estimate
-from crmkit.formatting import Bilingual, Formatter, fmt_pct, is_missing
+from crmkit.formatting import Bilingual, fmt_pct, is_missing
+from crmkit.narrative.common import formatters, value_of
 
 __all__ = ["BY_GROUP_LABELS", "BY_GROUP_FORMATS", "headline_tiles", "complaint_tiles", "overview", "waiting",
            "sla_by_category", "complaints", "trend"]
@@ -33,14 +33,6 @@ BY_GROUP_FORMATS: dict[str, str] = {
     "resolution_median_h": "hours", "resolution_p90_h": "hours", "sla_attainment": "ratio", "fcr_rate": "ratio",
     "reopen_rate": "ratio", "open_at_end": "count", "csat": "ratio",
 }
-
-
-def _value(x: Any) -> float:
-    return float("nan") if x is None else float(x.value if isinstance(x, Estimate) else x)
-
-
-def _formatters(currency: str) -> tuple[Formatter, Formatter]:
-    return Formatter("en", currency), Formatter("zh", currency)
 
 
 def _and(parts: list[str]) -> str:
@@ -81,13 +73,13 @@ def overview(h: dict, sla_hours: float, currency: str = "CNY") -> Bilingual:
     *h* is :func:`crmkit.indicators.service.headline`.  SLA attainment counts
     tickets still open past the target as misses and leaves undecided ones out.
     """
-    en_f, zh_f = _formatters(currency)
+    en_f, zh_f = formatters(currency)
     n = int(h["tickets"])
     if n == 0:
         return Bilingual("No tickets were opened in the window.", "评估期内没有开立工单。")
-    fr50, fr90, rs50, rs90 = (_value(h[k]) for k in ("first_response_median", "first_response_p90",
-                                                     "resolution_median", "resolution_p90"))
-    sla, fcr, reopen, backlog = _value(h["sla"]), _value(h["fcr"]), _value(h["reopen"]), int(h["backlog"])
+    fr50, fr90, rs50, rs90 = (value_of(h[k]) for k in ("first_response_median", "first_response_p90",
+                                                       "resolution_median", "resolution_p90"))
+    sla, fcr, reopen, backlog = value_of(h["sla"]), value_of(h["fcr"]), value_of(h["reopen"]), int(h["backlog"])
     en, zh = [f"{n:,} tickets were opened in the window."], [f"评估期内共开立 {n:,} 张工单。"]
     times_en, times_zh = [], []
     if not is_missing(fr50):
@@ -132,7 +124,7 @@ def waiting(late: float, channel_medians: pd.Series, sla_hours: float, currency:
     *late* is :func:`crmkit.indicators.service.late_share`; *channel_medians*
     is :func:`crmkit.indicators.service.median_by` (ascending).
     """
-    en_f, zh_f = _formatters(currency)
+    en_f, zh_f = formatters(currency)
     if is_missing(late) or channel_medians.empty:
         return Bilingual("No ticket opened in the window has been resolved yet.", "评估期内开立的工单尚无已解决的。")
     fast, slow = channel_medians.index[0], channel_medians.index[-1]
@@ -173,13 +165,13 @@ def complaints(c: dict, currency: str = "CNY") -> Bilingual:
 
     *c* is :func:`crmkit.indicators.service.complaint_overview`.
     """
-    en_f, zh_f = _formatters(currency)
+    en_f, zh_f = formatters(currency)
     reasons = c["reasons"]
     if int(c["complaints"]) == 0 or reasons.empty:
         return Bilingual("No complaints were recorded in the window.", "评估期内没有投诉记录。")
     top = reasons.iloc[0]
-    per_c, per_o = _value(c["per_1000_customers"]), _value(c["per_1000_orders"])
-    handling, resolved = _value(c["handling_hours"]), _value(c["resolution_rate"])
+    per_c, per_o = value_of(c["per_1000_customers"]), value_of(c["per_1000_orders"])
+    handling, resolved = value_of(c["handling_hours"]), value_of(c["resolution_rate"])
     if is_missing(per_c) or is_missing(per_o):
         rate_en, rate_zh = "", ""
     else:
