@@ -160,6 +160,19 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
     return text.format_map(_Safe(values))
 
 
+def _texts(rule: _Rule, text: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The rule's ``en`` and ``zh`` texts, placeholders filled from *text* (placeholder → (en, zh))."""
+    return {"en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
+            "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})}
+
+
+def _action(rule: _Rule, subject: str, dimension: str | None, row: Mapping[str, Any],
+            text: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """One row of :func:`recommended_actions`: the rule's texts filled with *text*; gain = weight used × (100 − score)."""
+    return {"id": rule.id, "subject": subject, "dimension": dimension, "priority": rule.priority,
+            "gain": float(row["weight_used"] * (100 - row["score"])), **_texts(rule, text)}
+
+
 def recommended_actions(
     card: Scorecard,
     rules: Rules,
@@ -199,11 +212,7 @@ def recommended_actions(
                 row = table.loc[name]
                 if _matches(rule.when, _facts(row, trend, name)):
                     covered.add(name)
-                    text = describe(name, row)
-                    rows.append({"id": rule.id, "subject": name, "dimension": row["dimension"], "priority": rule.priority,
-                                 "gain": float(row["weight_used"] * (100 - row["score"])),
-                                 "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                                 "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+                    rows.append(_action(rule, name, row["dimension"], row, describe(name, row)))
         elif rule.dimension is not None:
             dims = card.dimension_scores_
             for dim in dims.index:
@@ -213,11 +222,7 @@ def recommended_actions(
                 if not np.isfinite(drow["score"]):
                     continue
                 if _matches(rule.when, {"score": float(drow["score"]), "light": drow["light"]}):
-                    text = describe(dim, drow)
-                    rows.append({"id": rule.id, "subject": dim, "dimension": dim, "priority": rule.priority,
-                                 "gain": float(drow["weight_used"] * (100 - drow["score"])),
-                                 "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                                 "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+                    rows.append(_action(rule, dim, dim, drow, describe(dim, drow)))
         elif rule.composite and np.isfinite(card.composite_):
             if _matches(rule.when, {"score": card.composite_}):
                 rows.append({"id": rule.id, "subject": "composite", "dimension": None, "priority": rule.priority,
@@ -232,11 +237,7 @@ def recommended_actions(
             if rule.when and not _matches(rule.when, _facts(row, trend, name)):
                 continue
             covered.add(name)
-            text = describe(name, row)
-            rows.append({"id": rule.id, "subject": name, "dimension": row["dimension"], "priority": rule.priority,
-                         "gain": float(row["weight_used"] * (100 - row["score"])),
-                         "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                         "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+            rows.append(_action(rule, name, row["dimension"], row, describe(name, row)))
     columns = ["id", "subject", "dimension", "priority", "gain", "en", "zh"]
     if not rows:
         return pd.DataFrame(columns=columns)
@@ -277,9 +278,7 @@ def alerts(
                 row = card.table_.loc[name]
                 if _matches(rule.when, _facts(row, trend, name)):
                     text = describe(name, row)
-                    rows.append({"id": rule.id, "subject": name, "priority": rule.priority,
-                                 "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                                 "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+                    rows.append({"id": rule.id, "subject": name, "priority": rule.priority, **_texts(rule, text)})
         elif rule.dimension is not None:
             for dim, drow in card.dimension_scores_.iterrows():
                 if rule.dimension not in (dim, "*") or prev_dims.get(dim) is None or not np.isfinite(drow["score"]):
@@ -287,16 +286,12 @@ def alerts(
                 change = float(drow["score"]) - float(prev_dims[dim])
                 if _matches(rule.when, {"change": change, "score": float(drow["score"])}):
                     text = describe(dim, {**drow.to_dict(), "change": change})
-                    rows.append({"id": rule.id, "subject": dim, "priority": rule.priority,
-                                 "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                                 "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+                    rows.append({"id": rule.id, "subject": dim, "priority": rule.priority, **_texts(rule, text)})
         elif rule.composite and prev_comp is not None and np.isfinite(card.composite_):
             change = card.composite_ - float(prev_comp)
             if _matches(rule.when, {"change": change, "score": card.composite_}):
                 text = describe("composite", {"score": card.composite_, "change": change})
-                rows.append({"id": rule.id, "subject": "composite", "priority": rule.priority,
-                             "en": _fill(rule.en, {k: v[0] for k, v in text.items()}),
-                             "zh": _fill(rule.zh, {k: v[1] for k, v in text.items()})})
+                rows.append({"id": rule.id, "subject": "composite", "priority": rule.priority, **_texts(rule, text)})
     columns = ["id", "subject", "priority", "en", "zh"]
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values("priority", kind="mergesort").reset_index(drop=True) if len(out) else out
