@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -387,8 +388,8 @@ class _Prediction:
     holdout_errors = pd.DataFrame({"wape": [0.5], "n_customers": [3]}, index=["bgnbd"])
     clv_mean_estimate = transactions_total_estimate = None
 
-    def mean_clv(self, ids):
-        clv = self.customers["clv"][self.customers.index.isin(list(ids))]
+    def mean_clv(self, ids=None):
+        clv = self.customers["clv"] if ids is None else self.customers["clv"][self.customers.index.isin(list(ids))]
         return (float(clv.mean()) if len(clv) else float("nan")), len(clv)
 
 
@@ -405,3 +406,16 @@ def test_prediction_headlines_include_holdout_error_only_when_validated():
     p = _Prediction()
     p.status = "unvalidated"
     assert "clv_holdout_error" not in value.prediction_headlines(p)[0]
+
+
+def test_contract_headlines_in_months_whatever_the_period():
+    from crmkit.estimate import Estimate
+
+    c = SimpleNamespace(period="Q", residual_clv_mean_estimate=Estimate(120.0, n=40),
+                        residual_clv_total_estimate=Estimate(4800.0, n=40),
+                        totals={"n": 40, "mean_derl": 5.5, "next_renewal_rate": 0.9})
+    values, n = value.contract_headlines(c)
+    assert values["residual_lifetime_months"] == 16.5  # 5.5 quarters
+    assert values["residual_clv_mean"].value == 120.0 and values["next_renewal_rate"] == 0.9
+    assert n == {"residual_lifetime_months": 40, "next_renewal_rate": 40}
+    assert value.contract_headlines(SimpleNamespace(**{**vars(c), "period": "M"}))[0]["residual_lifetime_months"] == 5.5

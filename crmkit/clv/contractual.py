@@ -44,6 +44,7 @@ import pandas as pd
 
 from crmkit.clv.shifted_beta_geo import ShiftedBetaGeometricFitter
 from crmkit.errors import ModelError
+from crmkit.estimate import Estimate
 from crmkit.indicators.frames import order_lines
 from crmkit.sqltext import timestamp_literal
 from crmkit.store.sql import query
@@ -212,9 +213,15 @@ class ContractualCLV:
         ``mean_margin_per_period, mean_derl, mean_horizon_clv,
         total_horizon_clv, discount_rate_period, horizon_periods``,
         ``mean_churn_probability`` (α/(α+β), a new customer's chance of
-        cancelling in the first period) and ``retention_gap`` (mean absolute
+        cancelling in the first period), ``next_renewal_rate`` (mean over the
+        active customers of their chance of renewing at the end of the
+        current period, (β+n)/(α+β+n)) and ``retention_gap`` (mean absolute
         difference of observed and model retention rates, weighted by the
         customers at risk).
+    residual_clv_mean_estimate, residual_clv_total_estimate : Estimate
+        Mean and total residual value with a 95 % interval from ``n_draws``
+        draws of (α, β) (asymptotic normal on log scale; the margins held
+        fixed); no interval without standard errors.
     period : {"M", "Q"}
     horizon_months : int
     notes : list of (en, zh)
@@ -228,6 +235,8 @@ class ContractualCLV:
     customers: pd.DataFrame
     tenure: pd.DataFrame
     totals: dict[str, float]
+    residual_clv_mean_estimate: Estimate = field(default_factory=lambda: Estimate(float("nan")))
+    residual_clv_total_estimate: Estimate = field(default_factory=lambda: Estimate(float("nan")))
     period: str = "M"
     horizon_months: int = 12
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -249,21 +258,56 @@ class ContractualCLV:
                          "upper": float(r["upper 95% bound"]), "rel_se": float(r["se(coef)"] / r["coef"])})
         return pd.DataFrame(rows)
 
-    def mean_clv(self, customer_ids: Any) -> tuple[float, int]:
+    def mean_clv(self, customer_ids: Any = None) -> tuple[float, int]:
         """Mean value over the horizon of some customers (e.g. those acquired in the window) and how many were found.
 
         Customers who have cancelled count with 0; ids without a signup date
-        on or before the end are ignored.
+        on or before the end are ignored; None means every customer with one.
 
         Returns
         -------
         (float, int)
             Mean ``horizon_clv`` (NaN when none found) and the number of customers averaged.
         """
-        ids = self.tenure.index[self.tenure.index.isin(pd.Index(customer_ids).astype(str))]
+        ids = self.tenure.index
+        if customer_ids is not None:
+            ids = ids[ids.isin(pd.Index(customer_ids).astype(str))]
         if not len(ids):
             return float("nan"), 0
         return float(self.customers["horizon_clv"].reindex(ids).fillna(0.0).mean()), int(len(ids))
+
+
+def _value_interval(model: ShiftedBetaGeometricFitter, margin: np.ndarray, renewals: np.ndarray, d: float,
+                    n_draws: int, seed: int) -> tuple[Estimate, Estimate]:
+    """Mean and total ``margin × DERL`` with 95 % intervals from draws of (α, β) (log-normal approximation)."""
+    n = len(margin)
+    point = float((margin * np.asarray(model.derl(d, renewals), dtype=float)).sum()) if n else 0.0
+    plain = Estimate(point / n if n else float("nan"), n=n), Estimate(point, n=n)
+    cov = model.variance_matrix_.to_numpy()
+    if n == 0 or n_draws <= 0 or not np.all(np.isfinite(cov)):
+        return plain
+    p = model.params_.to_numpy()
+    rng = np.random.default_rng(seed)
+    try:
+        draws = np.exp(rng.multivariate_normal(np.log(p), cov / np.outer(p, p), size=n_draws, method="eigh"))
+    except (np.linalg.LinAlgError, ValueError):
+        return plain
+    m = ShiftedBetaGeometricFitter()
+    u, inverse = np.unique(renewals, return_inverse=True)  # DERL per distinct tenure
+    weight = np.bincount(inverse, weights=margin, minlength=len(u))
+    totals = []
+    for a, b in draws:
+        m.params_ = pd.Series([a, b], index=["alpha", "beta"])
+        totals.append(float(weight @ np.asarray(m.derl(d, u), dtype=float)))
+    t = np.asarray(totals)
+    t = t[np.isfinite(t)]
+    if t.size < 10:
+        return plain
+    lo, hi = np.percentile(t, [2.5, 97.5])
+    se = float(np.std(t, ddof=1))
+    total = Estimate(point, se, float(min(lo, point)), float(max(hi, point)), n)
+    mean = Estimate(point / n, se / n, float(min(lo, point)) / n, float(max(hi, point)) / n, n)
+    return mean, total
 
 
 def _period_rate(discount_rate: float, months: int) -> float:
@@ -285,6 +329,8 @@ def contractual_clv(
     min_cohorts: int = 2,
     min_periods: int = 3,
     min_customers: int = 30,
+    n_draws: int = 200,
+    seed: int = 0,
 ) -> ContractualCLV:
     """Residual value of the active contract customers under the sBG model (Fader & Hardie 2007, 2010).
 
@@ -315,6 +361,10 @@ def contractual_clv(
         Require at least ``min_cohorts`` cohorts observed for two or more
         periods, a longest observation of ``min_periods`` periods and
         ``min_customers`` customers in those cohorts.
+    n_draws : int, default 200
+        Parameter draws for the intervals of the mean and total residual value (0 to skip).
+    seed : int, default 0
+        Seed of those draws.
 
     Returns
     -------
@@ -421,8 +471,11 @@ def contractual_clv(
         "mean_derl": float(out["derl"].mean()) if has else float("nan"),
         "discount_rate_period": d, "horizon_periods": H,
         "mean_churn_probability": float(a / (a + b)),
+        "next_renewal_rate": float(((b + n_act) / (a + b + n_act)).mean()) if has else float("nan"),
         "retention_gap": gap,
     }
+    mean_est, total_est = _value_interval(model, out["margin_per_period"].to_numpy(), n_act, d, n_draws, seed)
     return ContractualCLV(model=model, params=model.params_, summary=model.summary, survivors=S,
-                          retention_curve=curve, customers=out, tenure=tn, totals=totals, period=period,
+                          retention_curve=curve, customers=out, tenure=tn, totals=totals,
+                          residual_clv_mean_estimate=mean_est, residual_clv_total_estimate=total_est, period=period,
                           horizon_months=int(horizon_months), notes=notes)

@@ -800,9 +800,11 @@ def no_repeat_share(clv_customers: pd.DataFrame) -> float:
 def new_customer_predicted_clv(prediction, customers: pd.DataFrame, start, end) -> tuple[float, int]:
     """Mean predicted CLV of the customers acquired in ``[start, end]``.
 
-    *prediction* is a fitted :class:`crmkit.clv.workflow.PredictiveCLV`. When
-    none of the new customers has purchased yet, the mean over all customers
-    is returned with ``n = 0``.
+    *prediction* is a fitted :class:`crmkit.clv.workflow.PredictiveCLV` or a
+    :class:`crmkit.clv.contractual.ContractualCLV` (anything with
+    ``mean_clv(ids)``). When none of the new customers has a prediction
+    (no purchase yet, or no signup in the window), the mean over all
+    customers (``mean_clv()``) is returned with ``n = 0``.
 
     Returns
     -------
@@ -810,7 +812,7 @@ def new_customer_predicted_clv(prediction, customers: pd.DataFrame, start, end) 
         Mean predicted CLV and the number of new customers it averages (0: all customers).
     """
     clv, n = prediction.mean_clv(new_customers(customers, start, end)["customer_id"])
-    return (clv, n) if n else (float(prediction.totals["clv_mean"]), 0)
+    return (clv, n) if n else (float(prediction.mean_clv()[0]), 0)
 
 
 __all__ += ["rfm_grid", "segment_highlights", "margins_recorded", "concentration_level", "channel_cac", "tracking_gap",
@@ -839,3 +841,28 @@ def prediction_headlines(prediction) -> tuple[dict[str, object], dict[str, int]]
 
 
 __all__.append("prediction_headlines")
+
+
+def contract_headlines(contract) -> tuple[dict[str, object], dict[str, int]]:
+    """Headline metrics of contract value and their sample sizes, for ``MetricSet.add_all``.
+
+    *contract* is a :class:`crmkit.clv.contractual.ContractualCLV`.
+
+    Returns
+    -------
+    (dict, dict)
+        ``residual_clv_mean, residual_clv_total`` (Estimates over the active
+        customers), ``residual_lifetime_months`` (mean DERL × months per
+        period) and ``next_renewal_rate``; the second dict holds the n of
+        those that are not an Estimate.
+    """
+    tot = contract.totals
+    n = int(tot["n"])
+    months = {"M": 1, "Q": 3}[contract.period]
+    values = {"residual_clv_mean": contract.residual_clv_mean_estimate,
+              "residual_clv_total": contract.residual_clv_total_estimate,
+              "residual_lifetime_months": tot["mean_derl"] * months, "next_renewal_rate": tot["next_renewal_rate"]}
+    return values, {"residual_lifetime_months": n, "next_renewal_rate": n}
+
+
+__all__.append("contract_headlines")

@@ -21,7 +21,8 @@ __all__ = ["revenue_tiles", "comparison_rows", "COMPARISON_TABLE", "revenue", "S
            "CHANNEL_TABLE", "acquisition", "NO_ACQUISITION_COST", "value_basis", "predictive_intro", "status_warning",
            "HOLDOUT_TABLE", "holdout", "tracking", "PARAMETER_TABLE", "parameter_rows", "parameters", "activity",
            "predicted_tiles", "PREDICTED_TIER_TABLE", "predicted_clv", "predicted_cac_tiles", "predicted_cac",
-           "NO_PREDICTED_CAC"]
+           "NO_PREDICTED_CAC", "contract_unavailable", "contract_intro", "contract_parameters", "contract_tiles",
+           "contract_value"]
 
 _GROWTH_UNITS = {"revenue": "currency", "orders": "count", "customers": "count", "aov": "currency",
                  "revenue_per_customer": "currency"}
@@ -425,19 +426,128 @@ def predicted_cac_tiles(clv_new: float, cac_value: float, ratio: float) -> list:
 
 
 def predicted_cac(clv_new: float, n_new: int, cac_value: float, ratio: float, horizon_months: int,
-                  currency: str = "CNY") -> Bilingual:
-    """Predicted CLV of new customers against CAC (*n_new* = 0: the mean over all customers was used)."""
+                  currency: str = "CNY", *, contractual: bool = False) -> Bilingual:
+    """Predicted CLV of new customers against CAC (*n_new* = 0: the mean over all customers was used).
+
+    *contractual*: the prediction is the contract value over the horizon
+    (:meth:`crmkit.clv.contractual.ContractualCLV.mean_clv`), not a purchase forecast.
+    """
     en, zh = _both(currency)
     H = horizon_months
-    who_en = "customers acquired in the window" if n_new else "all customers (no new customer has purchased yet)"
-    who_zh = "评估期内新获客户" if n_new else "全部客户（新客户尚无购买）"
+    if contractual:
+        who_en = "customers who signed up in the window" if n_new else "all customers (none signed up in the window)"
+        who_zh = "评估期内新签约客户" if n_new else "全部客户（评估期内无新签约客户）"
+        past_en, past_zh = "the payments already made (cancelled customers count with 0)", "已发生的付费（已解约客户按 0 计）"
+    else:
+        who_en = "customers acquired in the window" if n_new else "all customers (no new customer has purchased yet)"
+        who_zh = "评估期内新获客户" if n_new else "全部客户（新客户尚无购买）"
+        past_en, past_zh = "the first purchase already made", "已发生的首次购买"
     return Bilingual(
         f"Using predicted instead of historical CLV: the {n_new:,} {who_en} are expected to bring {en.fmt(clv_new, 'currency')} "
         f"each over the next {H} months, {en.fmt(ratio, 'multiple')} their acquisition cost of {en.fmt(cac_value, 'currency')}. "
-        f"This counts only the coming {H} months and not the first purchase already made, so it is a conservative ratio. "
+        f"This counts only the coming {H} months and not {past_en}, so it is a conservative ratio. "
         "The CLV:CAC above uses historical CLV (margin to date per customer); both ratios are saved as separate headline "
         "metrics (clv_cac_ratio and predicted_clv_cac_ratio).",
         f"改用预测 CLV：{n_new:,} 位{who_zh}预计未来 {H} 个月人均带来 {zh.fmt(clv_new, 'currency')}，为获客成本 "
-        f"{zh.fmt(cac_value, 'currency')} 的 {zh.fmt(ratio, 'multiple')}。该值只计入未来 {H} 个月，不含已发生的首次购买，因此偏保守。"
+        f"{zh.fmt(cac_value, 'currency')} 的 {zh.fmt(ratio, 'multiple')}。该值只计入未来 {H} 个月，不含{past_zh}，因此偏保守。"
         "上文的 CLV:CAC 使用历史 CLV（每位客户迄今毛利）；两个比值分别作为核心指标保存（clv_cac_ratio 与 predicted_clv_cac_ratio）。",
+    )
+
+
+# -- contract value (contractual business) ----------------------------------------------------------------
+def contract_unavailable(error: Exception) -> Bilingual:
+    """Why contract value could not be computed (a :class:`crmkit.clv.contractual.ContractHistoryError`)."""
+    en = str(error)
+    return Bilingual(f"Contract value is not computed. {en}", f"未计算合约价值。{getattr(error, 'zh', en)}")
+
+
+def _per(contract: Any) -> tuple[str, str]:
+    return contract.period_names
+
+
+def contract_intro(contract: Any, end: pd.Timestamp) -> Bilingual:
+    """How contract value is computed (:class:`crmkit.clv.contractual.ContractualCLV`) and whom it covers."""
+    c, tot = contract, contract.totals
+    pe, pz = _per(c)
+    d = tot["discount_rate_period"]
+    return Bilingual(
+        f"Customers hold contracts and their cancellations are recorded, so customer value follows the "
+        f"shifted-beta-geometric (sBG) retention model (Fader & Hardie 2007, 2010) rather than a purchase model: each "
+        f"customer has a fixed chance of cancelling at the end of every {pe}, and that chance differs from customer to "
+        f"customer (a Beta distribution), so a cohort's renewal rate rises as the likeliest cancellers leave. The model "
+        f"is fitted on how many of each {pe}ly signup cohort were still active after every whole {pe} "
+        f"({tot['cohorts']:,} cohorts, {tot['customers']:,} customers, {tot['churned']:,} cancellations, up to "
+        f"{tot['periods']} {pe}s observed). Each of the {tot['n']:,} customers active on {end:%Y-%m-%d} is worth their "
+        f"margin per {pe} times their discounted expected residual lifetime (DERL: the expected number of further "
+        f"{pe}ly payments, discounted at {d:.2%} per {pe}).",
+        f"客户签订合约且解约有记录，因此客户价值采用移位贝塔几何（sBG）留存模型（Fader & Hardie 2007、2010），而非购买模型："
+        f"每位客户在每个{pz}末解约的概率固定，但不同客户的概率不同（服从 Beta 分布），因此随着最易解约的客户离开，"
+        f"一个批次的续约率会逐步上升。模型依据各{pz}注册批次在每个完整{pz}后仍在约的人数拟合（{tot['cohorts']:,} 个批次、"
+        f"{tot['customers']:,} 位客户、{tot['churned']:,} 次解约，最长观察 {tot['periods']} 个{pz}）。{end:%Y-%m-%d} "
+        f"仍在约的 {tot['n']:,} 位客户，每位的价值为其每{pz}毛利乘以折现预期剩余寿命（DERL：预期未来还会付费的{pz}数，"
+        f"按每{pz} {d:.2%} 折现）。",
+    )
+
+
+def contract_parameters(contract: Any) -> Bilingual:
+    """The sBG parameters in plain terms: first-period churn, how renewal rises with tenure, fit to the data."""
+    c, tot, curve = contract, contract.totals, contract.retention_curve
+    pe, pz = _per(c)
+    k = min(12, len(curve))
+    r1, rk = curve["retention_rate"].iloc[0], curve["retention_rate"].iloc[k - 1]
+    loose = c.parameters_table().query("rel_se > 0.5")
+    return Bilingual(
+        f"In plain terms: a new customer cancels in the first {pe} with probability {_pct(tot['mean_churn_probability'])} "
+        f"(α/(α+β)). The model's renewal rate rises from {_pct(r1)} at the end of the first {pe} to {_pct(rk)} in {pe} {k}, "
+        "not because anyone becomes more loyal but because the customers who remain are those less likely to cancel. "
+        f"Over the {tot['periods']} {pe}s observed, the model's renewal rates differ from the observed ones by "
+        f"{100 * tot['retention_gap']:.1f} percentage points on average (weighted by the customers at risk)"
+        + (f"; {', '.join(loose['parameter'])} {'is' if len(loose) == 1 else 'are'} loosely determined (standard error "
+           "above half the estimate), so read the projection with care." if len(loose) else "; both parameters are "
+           "estimated precisely (standard errors below half their values)."),
+        f"通俗地说：新客户在第一个{pz}内解约的概率为 {_pct(tot['mean_churn_probability'])}（α/(α+β)）。模型给出的续约率由第一个"
+        f"{pz}末的 {_pct(r1)} 升至第 {k} 个{pz}的 {_pct(rk)}——并非客户变得更忠诚，而是留下的客户本就更不易解约。"
+        f"在已观察的 {tot['periods']} 个{pz}中，模型续约率与实际续约率平均相差 {100 * tot['retention_gap']:.1f} 个百分点"
+        "（按在约人数加权）"
+        + (f"；{'、'.join(loose['parameter'])} 估计不够精确（标准误超过估计值的一半），预测需谨慎解读。" if len(loose)
+           else "；两个参数估计都较精确（标准误低于估计值的一半）。"),
+    )
+
+
+def contract_tiles(contract: Any) -> list:
+    """KPI tiles of contract value."""
+    c, tot = contract, contract.totals
+    pe, pz = _per(c)
+    return [(("Active customers valued", "估值的在约客户"), tot["n"], "count"),
+            (("Mean residual CLV", "人均剩余 CLV"), c.residual_clv_mean_estimate, "currency"),
+            (("Total residual CLV", "剩余 CLV 合计"), c.residual_clv_total_estimate, "currency"),
+            ((f"Mean DERL ({pe}s)", f"平均 DERL（{pz}）"), tot["mean_derl"], "number"),
+            ((f"Expected to renew next {pe}", f"预期下{pz}续约比例"), tot["next_renewal_rate"], "ratio")]
+
+
+def contract_value(contract: Any, currency: str = "CNY") -> Bilingual:
+    """Residual value of the active base: total, mean and median with interval, margin per period, DERL, horizon value."""
+    en, zh = _both(currency)
+    c, tot, H = contract, contract.totals, contract.horizon_months
+    pe, pz = _per(c)
+    m = c.residual_clv_mean_estimate
+    if not is_missing(m.ci_low) and not is_missing(m.ci_high):
+        sure_en = (f" With the parameters' uncertainty the mean lies between {en.fmt(m.ci_low, 'currency')} and "
+                   f"{en.fmt(m.ci_high, 'currency')} (95%; margins held fixed).")
+        sure_zh = f"考虑参数不确定性，人均值的 95% 区间为 {zh.fmt(m.ci_low, 'currency')} 至 {zh.fmt(m.ci_high, 'currency')}（毛利视为固定）。"
+    else:
+        sure_en, sure_zh = " The parameters' standard errors are not available, so no interval can be given.", "模型参数的标准误不可用，无法给出区间。"
+    return Bilingual(
+        f"The {tot['n']:,} active customers are worth {en.fmt(tot['total_residual_clv'], 'currency')} of margin in present "
+        f"value over the rest of their contracts, {en.fmt(tot['mean_residual_clv'], 'currency')} per customer on average "
+        f"(median {en.fmt(tot['median_residual_clv'], 'currency')}).{sure_en} An active customer brings "
+        f"{en.fmt(tot['mean_margin_per_period'], 'currency')} of margin per {pe} (margin to date over the {pe}s paid) and is "
+        f"expected to pay for {tot['mean_derl']:.1f} more {pe}s in present-value terms; customers who have stayed longer "
+        "are expected to stay longer still, which a single average retention rate would miss (Fader & Hardie 2010). "
+        f"The next {H} months alone are expected to bring {en.fmt(tot['total_horizon_clv'], 'currency')}.",
+        f"{tot['n']:,} 位在约客户在剩余合约期内的毛利现值合计 {zh.fmt(tot['total_residual_clv'], 'currency')}，人均 "
+        f"{zh.fmt(tot['mean_residual_clv'], 'currency')}（中位数 {zh.fmt(tot['median_residual_clv'], 'currency')}）。{sure_zh}"
+        f"在约客户每{pz}贡献毛利 {zh.fmt(tot['mean_margin_per_period'], 'currency')}（迄今毛利除以已付费{pz}数），"
+        f"按现值计预期还会付费 {tot['mean_derl']:.1f} 个{pz}；在约越久的客户预期留得越久，单一平均留存率会忽略这一点"
+        f"（Fader & Hardie 2010）。仅未来 {H} 个月预计带来 {zh.fmt(tot['total_horizon_clv'], 'currency')}。",
     )

@@ -190,6 +190,8 @@ def test_residual_value_is_margin_times_derl(fitted):
     assert tot["total_residual_clv"] == pytest.approx(c["residual_clv"].sum())
     assert tot["mean_residual_clv"] == pytest.approx(c["residual_clv"].mean()) and tot["n"] == len(c)
     assert (c["horizon_clv"] < c["residual_clv"]).all()
+    n = c["renewals"]
+    assert tot["next_renewal_rate"] == pytest.approx(((b + n) / (a + b + n)).mean())
 
 
 def test_residual_value_close_to_the_true_model(fitted):
@@ -267,3 +269,12 @@ def test_a_fit_that_fails_becomes_a_contract_history_error(simulated):
         contractual_clv(pd.concat([first, more]), pd.concat([ev, ev2]), orders, "2024-12-31", margin_rate=0.3,
                         discount_rate=0.01)
     assert "无法根据各月留存人数拟合留存模型" in info.value.zh
+
+
+def test_interval_of_the_residual_value(fitted):
+    m, t = fitted.residual_clv_mean_estimate, fitted.residual_clv_total_estimate
+    assert t.value == pytest.approx(fitted.totals["total_residual_clv"]) and t.n == fitted.totals["n"]
+    assert m.value == pytest.approx(fitted.totals["mean_residual_clv"])
+    assert t.ci_low < t.value < t.ci_high and m.ci_low == pytest.approx(t.ci_low / t.n)
+    # the interval reflects the parameters' uncertainty: a few percent with 6,000 customers
+    assert 0.005 < (t.ci_high - t.ci_low) / t.value < 0.3

@@ -219,13 +219,23 @@ def test_value_report_runs_with_predictive_clv(company, language, demo_store: Pa
     assert ("预测客户终身价值" if language == "zh" else "Predictive customer lifetime value") in html
     assert "Traceback" not in html
     metrics = {m["name"]: m for m in json.loads((folder / "05_value.metrics.json").read_text(encoding="utf-8"))["metrics"]}
-    for name in ("predicted_clv_mean", "predicted_clv_top_decile_share", "share_customers_alive", "clv_holdout_error"):
-        assert name in metrics and metrics[name]["value"] is not None, name
-        assert metrics[name]["label_en"] and metrics[name]["label_zh"]
-    assert metrics["predicted_clv_mean"]["unit"] == "currency" and metrics["predicted_clv_mean"]["value"] > 0
-    assert 0.1 <= metrics["predicted_clv_top_decile_share"]["value"] <= 1
-    assert 0 < metrics["share_customers_alive"]["value"] <= 1
-    assert metrics["clv_holdout_error"]["direction"] == "lower"
+    for m in metrics.values():
+        assert m["label_en"] and m["label_zh"], m["name"]
+    if company == "yunting":  # subscriptions with recorded cancellations: contract value, no purchase model
+        assert "Contractual business (detected)" in html and "shifted-beta-geometric (sBG)" in html
+        assert "predicted_clv_mean" not in metrics and "share_customers_alive" not in metrics
+        for name in ("residual_clv_mean", "residual_clv_total", "residual_lifetime_months", "next_renewal_rate"):
+            assert metrics[name]["value"] is not None and metrics[name]["value"] > 0, name
+        assert 0 < metrics["next_renewal_rate"]["value"] < 1
+        assert metrics["residual_clv_mean"]["ci_low"] < metrics["residual_clv_mean"]["value"]
+    else:
+        assert "判定为非契约型业务" in html
+        for name in ("predicted_clv_mean", "predicted_clv_top_decile_share", "share_customers_alive", "clv_holdout_error"):
+            assert name in metrics and metrics[name]["value"] is not None, name
+        assert metrics["predicted_clv_mean"]["unit"] == "currency" and metrics["predicted_clv_mean"]["value"] > 0
+        assert 0.1 <= metrics["predicted_clv_top_decile_share"]["value"] <= 1
+        assert 0 < metrics["share_customers_alive"]["value"] <= 1
+        assert metrics["clv_holdout_error"]["direction"] == "lower"
     # customer ids (HM000001, YT000001, ...) never reach the report text
     text = re.sub(r'src="data:[^"]*"', "", html.split("<main", 1)[1])
     assert not re.search(r"\b(HM|YT)\d{6}\b", text)

@@ -137,3 +137,60 @@ def test_status_warning_and_predicted_cac():
     assert b.en.startswith("Using predicted instead of historical CLV: the 250 customers acquired in the window are expected "
                            "to bring ¥300 each over the next 12 months, 3.0× their acquisition cost of ¥100.")
     assert "全部客户（新客户尚无购买）" in say.predicted_cac(300.0, 0, 100.0, 3.0, 12).zh
+
+
+def _contract(**over):
+    curve = pd.DataFrame({"retention_rate": [0.8 + 0.01 * t for t in range(15)]}, index=pd.RangeIndex(1, 16, name="t"))
+    table = pd.DataFrame({"parameter": ["alpha", "beta"], "rel_se": [0.1, 0.7]})
+    base = dict(
+        period_names=("month", "月"), horizon_months=12, retention_curve=curve, parameters_table=lambda: table,
+        residual_clv_mean_estimate=Estimate(1800.0, 100.0, 1600.0, 2000.0, 800),
+        residual_clv_total_estimate=Estimate(1.44e6, 8e4, 1.28e6, 1.6e6, 800),
+        totals={"discount_rate_period": 0.01, "cohorts": 36, "customers": 2000, "churned": 1200, "periods": 35, "n": 800,
+                "mean_churn_probability": 0.163, "retention_gap": 0.009, "total_residual_clv": 1.44e6,
+                "mean_residual_clv": 1800.0, "median_residual_clv": 1300.0, "mean_margin_per_period": 58.0,
+                "mean_derl": 30.5, "total_horizon_clv": 395000.0, "next_renewal_rate": 0.925})
+    base.update(over)
+    return SimpleNamespace(**base)
+
+
+def test_contract_readings_in_both_languages():
+    c = _contract()
+    intro = say.contract_intro(c, pd.Timestamp("2025-12-31"))
+    assert "(36 cohorts, 2,000 customers, 1,200 cancellations, up to 35 months observed)" in intro.en
+    assert "Each of the 800 customers active on 2025-12-31" in intro.en and "discounted at 1.00% per month" in intro.en
+    assert "（36 个批次、2,000 位客户、1,200 次解约，最长观察 35 个月）" in intro.zh
+    par = say.contract_parameters(c)
+    assert "cancels in the first month with probability 16.3% (α/(α+β))" in par.en
+    assert "rises from 80.0% at the end of the first month to 91.0% in month 12" in par.en
+    assert "differ from the observed ones by 0.9 percentage points" in par.en
+    assert "beta is loosely determined" in par.en and "beta 估计不够精确" in par.zh
+    value = say.contract_value(c)
+    assert value.en.startswith("The 800 active customers are worth ¥1,440,000 of margin in present value over the rest of "
+                               "their contracts, ¥1,800 per customer on average (median ¥1,300). With the parameters' "
+                               "uncertainty the mean lies between ¥1,600 and ¥2,000")
+    assert "pay for 30.5 more months" in value.en and "The next 12 months alone are expected to bring ¥395,000." in value.en
+    assert "仅未来 12 个月预计带来 ¥395,000。" in value.zh
+    for b in (intro, par, value):
+        _clean(b)
+    q = say.contract_parameters(_contract(period_names=("quarter", "季度"), parameters_table=lambda: pd.DataFrame(
+        {"parameter": ["alpha", "beta"], "rel_se": [0.1, 0.2]})))
+    assert "in the first quarter" in q.en and "both parameters are estimated precisely" in q.en and "第一个季度" in q.zh
+    short = say.contract_parameters(_contract(retention_curve=c.retention_curve.iloc[:4]))
+    assert "in month 4" in short.en
+    plain = say.contract_value(_contract(residual_clv_mean_estimate=Estimate(1800.0, n=800)))
+    _clean(plain)
+    assert "no interval can be given" in plain.en
+
+
+def test_contract_tiles_and_unavailable():
+    labels = [t[0] for t in say.contract_tiles(_contract())]
+    assert labels[3] == ("Mean DERL (months)", "平均 DERL（月）") and labels[4][0] == "Expected to renew next month"
+    from crmkit.clv.contractual import ContractHistoryError
+
+    b = say.contract_unavailable(ContractHistoryError("Too little contract history.", "合约历史不足。"))
+    assert b == Bilingual("Contract value is not computed. Too little contract history.", "未计算合约价值。合约历史不足。")
+    assert say.contract_unavailable(ValueError("x")).zh == "未计算合约价值。x"
+    b = say.predicted_cac(300.0, 250, 100.0, 3.0, 12, contractual=True)
+    assert "the 250 customers who signed up in the window" in b.en and "not the payments already made" in b.en
+    assert "已发生的付费（已解约客户按 0 计）" in b.zh

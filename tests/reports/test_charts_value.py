@@ -107,3 +107,28 @@ def test_clv_tracking_panels_cumulative_then_weekly():
     assert a.lines[2].get_xdata()[0] == 1
     assert [t.get_text() for t in clv_charts.tracking_panels(_prediction(), ZH).axes[0].get_legend().get_texts()] == \
         ["实际", "预测", "留出期开始"]
+
+
+def test_retention_curve_model_and_observed():
+    curve = pd.DataFrame({"survival": [0.8, 0.68, 0.6], "retention_rate": [0.8, 0.85, 0.88],
+                          "observed_retention": [0.78, 0.9, np.nan]}, index=pd.RangeIndex(1, 4, name="t"))
+    fig = charts.retention_curve(curve, ("month", "月"), EN)
+    a, b = fig.axes
+    assert a.get_title() == "Share of a signup cohort still active" and a.get_xlabel() == "Months since signup"
+    assert list(a.lines[0].get_ydata()) == [1.0, 0.8, 0.68, 0.6]
+    np.testing.assert_allclose(a.lines[1].get_ydata(), [1.0, 0.78, 0.78 * 0.9])  # observed: product of the rates
+    assert list(b.lines[1].get_xdata()) == [1, 2] and b.get_title() == "Renewal rate by month of tenure"
+    assert charts.retention_curve(curve, ("quarter", "季度"), ZH).axes[1].get_xlabel() == "注册后第几个季度"
+
+
+def test_residual_clv_histogram_and_derl_by_tenure():
+    cust = pd.DataFrame({"residual_clv": [100.0, 200.0, 300.0, 5000.0], "renewals": [0, 0, 1, 4],
+                         "derl": [10.0, 10.0, 12.0, 15.0]})
+    fig = charts.residual_clv(cust, {"mean_residual_clv": 1400.0, "median_residual_clv": 250.0}, "margin",
+                              ("month", "月"), EN)
+    a, b = fig.axes
+    assert sum(p.get_height() for p in a.patches) == 4 and [l.get_xdata()[0] for l in a.lines] == [1400.0, 250.0]
+    assert a.get_title() == "Residual value per active customer (margin)"
+    assert list(b.lines[0].get_xdata()) == [0, 1, 4] and list(b.lines[0].get_ydata()) == [10.0, 12.0, 15.0]
+    assert charts.residual_clv(cust, {"mean_residual_clv": 1.0, "median_residual_clv": 1.0}, "毛利", ("month", "月"),
+                               ZH).axes[1].get_ylabel() == "折现月数（DERL）"

@@ -12,7 +12,8 @@ from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from crmkit.formatting import Formatter
 from crmkit.indicators.value import SEGMENT_LABELS, TIER_LABELS
 
-__all__ = ["monthly_revenue", "rfm_overview", "value_tiers", "lorenz", "channel_cac", "activity", "predicted_clv"]
+__all__ = ["monthly_revenue", "rfm_overview", "value_tiers", "lorenz", "channel_cac", "activity", "predicted_clv",
+           "retention_curve", "residual_clv"]
 
 
 def _figure(size: tuple[float, float], ncols: int = 1, **keywords: Any):
@@ -130,4 +131,59 @@ def predicted_clv(customers: pd.DataFrame, totals: dict, tiers: pd.DataFrame, ba
            xlabel=fmt.t(f"CLV ({cur}; top 1% pooled at the right)", f"CLV（{cur}；最高 1% 并入最右侧）"), ylabel=fmt.t("Customers", "客户数"))
     ax.legend()
     value_tiers(tiers, fmt, predicted=True, ax=bx)
+    return fig
+
+
+def retention_curve(curve: pd.DataFrame, period: tuple[str, str], fmt: Formatter) -> Figure:
+    """Survival and retention per contract period, sBG model against the pooled cohorts.
+
+    *curve* is :attr:`crmkit.clv.contractual.ContractualCLV.retention_curve`;
+    the observed survival is the product of the observed retention rates
+    (cohorts pooled at each period). *period* names the contract period
+    (``("month", "月")``).
+    """
+    fig, (ax, bx) = _figure((11, 3.8), 2, layout="tight")
+    t = curve.index.to_numpy()
+    seen = curve["observed_retention"].notna().to_numpy()
+    en, zh = period
+    ax.plot(np.r_[0, t], np.r_[1.0, curve["survival"]], color="#1f5f8b", label=fmt.t("sBG model", "sBG 模型"))
+    ax.plot(np.r_[0, t[seen]], np.r_[1.0, curve["observed_retention"][seen].cumprod()], "o", color="#e07b39",
+            markersize=3.5, label=fmt.t("Observed (cohorts pooled)", "实际（各批次合并）"))
+    ax.set(title=fmt.t("Share of a signup cohort still active", "注册批次中仍在约客户占比"),
+           xlabel=fmt.t(f"{en.capitalize()}s since signup", f"注册后{zh}数"), ylabel="", ylim=(0, 1.02))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(fontsize=8)
+    bx.plot(t, curve["retention_rate"], color="#1f5f8b", label=fmt.t("sBG model", "sBG 模型"))
+    bx.plot(t[seen], curve["observed_retention"][seen], "o", color="#e07b39", markersize=3.5,
+            label=fmt.t("Observed (cohorts pooled)", "实际（各批次合并）"))
+    bx.set(title=fmt.t(f"Renewal rate by {en} of tenure", f"按在约{zh}数的续约率"),
+           xlabel=fmt.t(f"{en.capitalize()} since signup", f"注册后第几个{zh}"), ylabel="")
+    bx.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bx.legend(fontsize=8)
+    return fig
+
+
+def residual_clv(customers: pd.DataFrame, totals: dict, basis: str, period: tuple[str, str], fmt: Formatter) -> Figure:
+    """Residual value per active contract customer (mean and median marked, top 1 % pooled) and DERL by tenure.
+
+    *customers* and *totals* are those of :class:`crmkit.clv.contractual.ContractualCLV`; *basis* is the
+    value basis in the report language, *period* names the contract period.
+    """
+    fig, (ax, bx) = _figure((11, 3.6), 2, gridspec_kw={"width_ratios": [1.2, 1]}, layout="tight")
+    cap = float(customers["residual_clv"].quantile(0.99))
+    ax.hist(customers["residual_clv"].clip(upper=cap), bins=40, color="#1f5f8b", edgecolor="white")
+    ax.axvline(totals["mean_residual_clv"], color="#e07b39", linestyle="--", label=fmt.t("Mean", "均值"))
+    ax.axvline(totals["median_residual_clv"], color="#8c8c8c", linestyle=":", label=fmt.t("Median", "中位数"))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    cur = getattr(fmt, "currency", "")
+    ax.set(title=fmt.t(f"Residual value per active customer ({basis})", f"单个在约客户剩余价值（{basis}）"),
+           xlabel=fmt.t(f"Residual CLV ({cur}; top 1% pooled at the right)", f"剩余 CLV（{cur}；最高 1% 并入最右侧）"),
+           ylabel=fmt.t("Customers", "客户数"))
+    ax.legend()
+    en, zh = period
+    by = customers.groupby("renewals")["derl"].first()
+    bx.plot(by.index, by.to_numpy(), marker="o", markersize=3, color="#1f5f8b")
+    bx.set(title=fmt.t("Expected remaining payments by tenure", "按在约时长的预期剩余付费期数"),
+           xlabel=fmt.t(f"Whole {en}s completed", f"已完成的完整{zh}数"),
+           ylabel=fmt.t(f"Discounted {en}s (DERL)", f"折现{zh}数（DERL）"))
     return fig
