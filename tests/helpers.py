@@ -76,3 +76,14 @@ def store_snapshot(path: Path) -> dict:
     finally:
         con.close()
     return snap
+
+
+def drawn_texts(fig) -> set[str]:
+    """Draw *fig* as a report shows it (every text mathtext-inert) and return all of its texts."""
+    from matplotlib.text import Text
+
+    from crmkit.reports.plotting import inert_text
+
+    inert_text(fig)
+    fig.canvas.draw()
+    return {t.get_text() for t in fig.findobj(Text)}

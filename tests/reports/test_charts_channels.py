@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import pandas as pd
-import pytest
-from matplotlib.text import Text
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import channels as charts
-from crmkit.reports.plotting import inert_text
 
-
-@pytest.fixture(autouse=True)
-def _theme():
-    import matplotlib.pyplot as plt
-
-    from crmkit.reports import plotting
-
-    plotting.setup("zh")
-    yield
-    plt.close("all")
+from ..helpers import drawn_texts
 
 
 def test_contacts_bars_shares_and_literal_names():
@@ -32,9 +16,7 @@ def test_contacts_bars_shares_and_literal_names():
     ax = fig.axes[0]
     assert ax.get_title() == "各渠道服务接触量（工单）" and ax.get_xlabel() == "工单数"
     assert [p.get_width() for p in ax.patches] == [30, 10]
-    inert_text(fig)
-    fig.canvas.draw()
-    texts = {t.get_text() for t in fig.findobj(Text)}
+    texts = drawn_texts(fig)
     assert {"$a_b$", "x$y", "  75%", "  25%"} <= texts
 
 

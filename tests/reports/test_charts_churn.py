@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from crmkit.formatting import Formatter  # noqa: E402
-from crmkit.reports.charts import churn as charts  # noqa: E402
-from crmkit.reports.plotting import inert_text  # noqa: E402
+from crmkit.formatting import Formatter
+from crmkit.reports.charts import churn as charts
+from crmkit.reports.plotting import inert_text
 
 EN, ZH = Formatter("en"), Formatter("zh")
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def _trend():

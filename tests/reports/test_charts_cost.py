@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import pandas as pd
-import pytest
-from matplotlib.text import Text
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import cost as charts
-from crmkit.reports.plotting import inert_text
 
-
-@pytest.fixture(autouse=True)
-def _theme():
-    import matplotlib.pyplot as plt
-
-    from crmkit.reports import plotting
-
-    plotting.setup("zh")
-    yield
-    plt.close("all")
+from ..helpers import drawn_texts
 
 
 def test_by_category_names_widths_and_literal_codes():
@@ -32,9 +16,7 @@ def test_by_category_names_widths_and_literal_codes():
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [60.0, 30.0, 10.0]
     assert ax.get_xlabel() == "成本（USD）" and ax.get_title() == "各类别客户关系成本"
-    inert_text(fig)
-    fig.canvas.draw()
-    assert {"客服", "$a_b$", "x$y", "  60%"} <= {t.get_text() for t in fig.findobj(Text)}
+    assert {"客服", "$a_b$", "x$y", "  60%"} <= drawn_texts(fig)
 
 
 def test_monthly_trend_stacks_and_ratio_line():

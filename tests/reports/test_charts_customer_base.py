@@ -1,23 +1,10 @@
 """Charts of the customer-base report (Agg backend)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import pandas as pd
-import pytest
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import customer_base as charts
 from crmkit.reports.plotting import inert_text
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 MONTHLY = pd.DataFrame({"month": pd.to_datetime(["2025-10-01", "2025-11-01"]), "active": [5, 7], "new": [2, 3],

@@ -1,24 +1,11 @@
 """Charts of the loyalty report (Agg backend)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
-import pytest
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import loyalty as charts
 from crmkit.reports.plotting import inert_text
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 def test_retention_trend_bars():
@@ -35,6 +22,8 @@ def test_cohort_heatmap_blank_cells():
     ax = charts.cohort_heatmap(m, Formatter("en")).axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["100%", "100%", "25%"]
     assert ax.get_xlabel() == "Months after first purchase"
+    sub = charts.cohort_heatmap(m, Formatter("zh"), contractual=True).axes[0]
+    assert sub.get_ylabel() == "注册月份" and "仍在订阅" in sub.get_title()
 
 
 def test_inter_purchase_histogram_counts_every_gap():

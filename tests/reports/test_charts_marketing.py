@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import pandas as pd
-import pytest
-from matplotlib.text import Text
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import marketing as charts
-from crmkit.reports.plotting import inert_text
 
-
-@pytest.fixture(autouse=True)
-def _theme():
-    import matplotlib.pyplot as plt
-
-    from crmkit.reports import plotting
-
-    plotting.setup("zh")
-    yield
-    plt.close("all")
+from ..helpers import drawn_texts
 
 
 def test_funnel_bars_and_stage_names():
@@ -42,9 +26,7 @@ def test_campaign_roi_skips_campaigns_without_cost_and_renders_names_literally()
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [0.5, -0.2]
     assert ax.get_title() == "ROI per campaign"
-    inert_text(fig)
-    fig.canvas.draw()
-    assert {"$a_b$", "x$y"} <= {t.get_text() for t in fig.findobj(Text)}
+    assert {"$a_b$", "x$y"} <= drawn_texts(fig)
 
 
 def test_channel_conversion_heights():

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import pandas as pd
-import pytest
-from matplotlib.text import Text
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import maturity as charts
-from crmkit.reports.plotting import inert_text
 
-
-@pytest.fixture(autouse=True)
-def _theme():
-    import matplotlib.pyplot as plt
-
-    from crmkit.reports import plotting
-
-    plotting.setup("zh")
-    yield
-    plt.close("all")
+from ..helpers import drawn_texts
 
 
 A = pd.DataFrame({"score": [75.0, 40.0], "previous": [70.0, float("nan")], "target": [70.0, 60.0], "gap": [-5.0, 20.0]},
@@ -36,9 +20,7 @@ def test_radar_series_closed_and_labels():
     lines = ax.get_lines()
     assert list(lines[0].get_ydata()) == [75.0, 40.0, 75.0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["本轮", "上一轮", "目标"]
-    inert_text(fig)
-    fig.canvas.draw()
-    assert {"团队建设", "$a_b$"} <= {t.get_text() for t in fig.findobj(Text)}
+    assert {"团队建设", "$a_b$"} <= drawn_texts(fig)
 
 
 def test_gaps_bars_are_score_minus_target():

@@ -1,24 +1,11 @@
 """Charts of the data-quality report (Agg backend)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
-import pytest
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import quality as charts
 from crmkit.reports.plotting import inert_text
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 def test_completeness_bars_equal_input_in_both_languages():

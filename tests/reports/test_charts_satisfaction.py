@@ -1,24 +1,11 @@
 """Charts of the satisfaction report (Agg backend)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np
 import pandas as pd
 import pytest
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import satisfaction as charts
 from crmkit.reports.plotting import inert_text
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 BR = pd.DataFrame({"group": ["promoters", "passives", "detractors"], "count": [5, 3, 2], "share": [0.5, 0.3, 0.2]})

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from crmkit.formatting import Formatter
 from crmkit.reports.charts import service as charts
-from crmkit.reports.plotting import inert_text
 
-
-@pytest.fixture(autouse=True)
-def _close():
-    import matplotlib.pyplot as plt
-
-    from crmkit.reports import plotting
-
-    plotting.setup("zh")  # registers the CJK font
-    yield
-    plt.close("all")
-
-
-def _texts(fig):
-    from matplotlib.text import Text
-
-    fig.canvas.draw()
-    return {t.get_text() for t in fig.findobj(Text)}
+from ..helpers import drawn_texts
 
 
 def test_sla_by_category_bars_equal_input_and_titles():
@@ -48,8 +27,7 @@ def test_complaint_reasons_and_special_names_render_literally():
     ax = fig.axes[0]
     assert ax.get_title() == "投诉原因分布" and ax.get_xlabel() == "投诉数"
     assert [p.get_width() for p in ax.patches] == [7, 3]
-    inert_text(fig)
-    texts = _texts(fig)
+    texts = drawn_texts(fig)
     assert {"$a_b$", "x$y"} <= texts
 
 
@@ -71,5 +49,4 @@ def test_resolution_ecdf_labels_and_target_line():
     assert ax.get_ylabel() == "已解决占比"
     assert ax.get_legend().get_title().get_text() == "渠道"
     assert any(list(line.get_xdata()) == [24.0, 24.0] for line in ax.get_lines())
-    inert_text(fig)
-    assert {"$a_b$", "x$y", " 目标 24 小时"} <= _texts(fig)
+    assert {"$a_b$", "x$y", " 目标 24 小时"} <= drawn_texts(fig)

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from crmkit.estimate import Estimate  # noqa: E402
-from crmkit.formatting import Formatter  # noqa: E402
-from crmkit.indicators import team  # noqa: E402
-from crmkit.reports.charts import market as market_charts  # noqa: E402
-from crmkit.reports.charts import risk as risk_charts  # noqa: E402
-from crmkit.reports.charts import team as team_charts  # noqa: E402
-from crmkit.reports.plotting import inert_text  # noqa: E402
+from crmkit.estimate import Estimate
+from crmkit.formatting import Formatter
+from crmkit.indicators import team
+from crmkit.reports.charts import market as market_charts
+from crmkit.reports.charts import risk as risk_charts
+from crmkit.reports.charts import team as team_charts
+from crmkit.reports.plotting import inert_text
 
 EN, ZH = Formatter("en"), Formatter("zh")
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def test_agent_workload_bars_colours_and_literal_names():

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import matplotlib
+from types import SimpleNamespace
 
-matplotlib.use("Agg")
+import numpy as np
+import pandas as pd
 
-from types import SimpleNamespace  # noqa: E402
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from crmkit.clv import plotting as clv_charts  # noqa: E402
-from crmkit.formatting import Formatter  # noqa: E402
-from crmkit.reports.charts import value as charts  # noqa: E402
-from crmkit.reports.plotting import inert_text  # noqa: E402
+from crmkit.clv import plotting as clv_charts
+from crmkit.formatting import Formatter
+from crmkit.reports.charts import value as charts
+from crmkit.reports.plotting import inert_text
 
 EN, ZH = Formatter("en"), Formatter("zh")
 TIERS = pd.DataFrame({"tier": ["high", "medium", "low"], "customer_share": [0.2, 0.3, 0.5], "clv_share": [0.6, 0.3, 0.1]})
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def test_monthly_revenue_bars_and_currency_label():
