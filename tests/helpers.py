@@ -87,3 +87,12 @@ def drawn_texts(fig) -> set[str]:
     inert_text(fig)
     fig.canvas.draw()
     return {t.get_text() for t in fig.findobj(Text)}
+
+
+def assert_clean(sentence, dash: str = "–") -> None:
+    """Both texts of a reading (a Bilingual) are free of "nan", "inf" and *dash* (how a missing number is shown)."""
+    from crmkit.formatting import Bilingual
+
+    assert isinstance(sentence, Bilingual), sentence
+    for text in sentence:
+        assert "nan" not in text and "inf" not in text and dash not in text, text

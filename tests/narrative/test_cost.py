@@ -7,10 +7,7 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.narrative import cost as say
 
-
-def _clean(b):
-    for text in b:
-        assert "nan" not in text and "inf" not in text and "–" not in text, text
+from ..helpers import assert_clean
 
 
 def test_overview_and_missing_figures():
@@ -21,7 +18,7 @@ def test_overview_and_missing_figures():
                   "costs (all categories except 'other') were 8.4% of revenue.")
     assert zh == ("评估期内客户关系成本共 ¥120,000。服务 3,000 位活跃客户（服务、忠诚度奖励、CRM 工具与投诉处理）人均 ¥35.2，"
                   "CRM 相关成本（除“其他”外的所有类别）占收入的 8.4%。")
-    _clean(say.overview({**h, "cost_to_serve": Estimate(float("nan"), n=0), "crm_cost_ratio": float("nan")}))
+    assert_clean(say.overview({**h, "cost_to_serve": Estimate(float("nan"), n=0), "crm_cost_ratio": float("nan")}))
 
 
 def test_categories_one_and_two():
@@ -51,8 +48,8 @@ def test_churn_reading_modes_and_no_revenue():
     assert zh == ("评估期内流失客户 429 位（流失判定：连续 120 天未购买）。他们在流失前 12 个月共消费 ¥263,214，人均 ¥614，"
                   "这部分收入需要重新弥补，相当于本期收入的 32.7%。")
     assert "explicit cancellations" in say.churn(cc, 0.1, "explicit", None).en
-    _clean(say.churn(cc, float("nan"), "explicit", None))
-    _clean(say.churn({"customers": 0, "cost": 0.0, "mean": float("nan")}, float("nan"), "inferred", 90))
+    assert_clean(say.churn(cc, float("nan"), "explicit", None))
+    assert_clean(say.churn({"customers": 0, "cost": 0.0, "mean": float("nan")}, float("nan"), "inferred", 90))
 
 
 def test_keep_vs_win_both_directions_and_missing():

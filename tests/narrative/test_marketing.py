@@ -7,15 +7,12 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.narrative import marketing as say
 
+from ..helpers import assert_clean
+
 TOT = {"campaigns": 4, "cost": 20000.0, "targeted": 5000, "responded": 600, "converted": 250,
        "attributed_revenue": 80000.0, "attributed_margin": 24000.0, "direct_revenue": 20000.0,
        "response_rate": Estimate(0.12, n=5000), "conversion_rate": Estimate(0.05, n=5000),
        "campaign_roi": 0.2, "roas": 4.0, "cpa": 80.0, "note": ""}
-
-
-def _clean(b):
-    for text in b:
-        assert "nan" not in text and "inf" not in text and "–" not in text, text
 
 
 def test_overview_both_languages():
@@ -33,7 +30,7 @@ def test_overview_without_cost_revenue_or_targets():
     nan = float("nan")
     b = say.overview({**TOT, "cost": 0.0, "campaign_roi": nan, "roas": nan, "note": "no cost", "attributed_revenue": 0.0,
                       "response_rate": Estimate(nan, n=0), "conversion_rate": Estimate(nan, n=0)}, nan, 7, "USD")
-    _clean(b)
+    assert_clean(b)
     assert b.en.endswith("ROI and ROAS are undefined because the campaigns recorded no cost.")
     assert "No revenue is credited to them." in b.en and "没有归因收入。" in b.zh
     assert "cost $0" in b.en
@@ -43,7 +40,7 @@ def test_funnel_step():
     en, zh = say.funnel_step({"stage": "responded", "share_of_previous": 0.125})
     assert en.startswith("The largest loss in the funnel is at the step to 'Responded', where only 12.5% of the previous stage")
     assert zh.startswith("漏斗中流失最大的环节是进入“已响应”这一步，只有 12.5% 的客户")
-    _clean(say.funnel_step(None))
+    assert_clean(say.funnel_step(None))
 
 
 def test_campaign_roi_many_one_none():
@@ -58,7 +55,7 @@ def test_campaign_roi_many_one_none():
     assert say.campaign_roi(one).en == ("The only campaign with a cost, 'C' (email), returned an ROI of -25%, so it did not "
                                         "earn back its cost in attributed margin.")
     assert "归因毛利未能覆盖费用" in say.campaign_roi(one).zh
-    _clean(say.campaign_roi({**r, "with_roi": 0, "best": None, "worst": None}))
+    assert_clean(say.campaign_roi({**r, "with_roi": 0, "best": None, "worst": None}))
 
 
 def test_channel_roas():
@@ -68,4 +65,4 @@ def test_channel_roas():
                   "'email' the least (1.2×).")
     assert zh == "共使用 3 个营销渠道。按单位费用计，“sms”带来的收入最多（广告支出回报 5.0×），“email”最少（1.2×）。"
     assert say.channel_roas(ranked.iloc[:1], 1).en.endswith("(ROAS 5.0×).")
-    _clean(say.channel_roas(ranked.iloc[:0], 2))
+    assert_clean(say.channel_roas(ranked.iloc[:0], 2))
