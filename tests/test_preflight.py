@@ -37,21 +37,24 @@ def test_a_window_without_orders_names_the_periods_that_have_them(params):
     assert "it has orders in 2023Q1 to 2025Q4" in msg
 
 
-def test_missing_required_table_is_named(params, demo_store, tmp_path):
+def _without(demo_store, tmp_path, table: str):
+    """A copy of the demo store in which huamei has no rows of *table*."""
     copy = tmp_path / "crm.duckdb"
     copy.write_bytes(demo_store.read_bytes())
     with duckdb.connect(str(copy)) as con:
-        con.execute("DELETE FROM customers WHERE company = 'huamei'")
+        con.execute(f"DELETE FROM {table} WHERE company = 'huamei'")
+    return copy
+
+
+def test_missing_required_table_is_named(params, demo_store, tmp_path):
+    copy = _without(demo_store, tmp_path, "customers")
     result = preflight([params(store=str(copy))])
     (msg,) = result.errors
     assert "required table(s) customers of 'huamei'" in msg
 
 
 def test_missing_optional_tables_are_listed_once_with_their_reports(params, demo_store, tmp_path):
-    copy = tmp_path / "crm.duckdb"
-    copy.write_bytes(demo_store.read_bytes())
-    with duckdb.connect(str(copy)) as con:
-        con.execute("DELETE FROM surveys WHERE company = 'huamei'")
+    copy = _without(demo_store, tmp_path, "surveys")
     result = preflight([params(store=str(copy)), params(store=str(copy), period="2025Q3")])
     assert result.ok
     notes = [n for n in result.notes if n.startswith("surveys")]
