@@ -96,3 +96,16 @@ def assert_clean(sentence, dash: str = "–") -> None:
     assert isinstance(sentence, Bilingual), sentence
     for text in sentence:
         assert "nan" not in text and "inf" not in text and dash not in text, text
+
+
+def refusal(load, path: Path) -> str:
+    """The message of the ConfigError that ``load(path)`` raises; it must name the file."""
+    import pytest
+
+    from crmkit.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    message = str(err.value)
+    assert str(path) in message, message
+    return message
