@@ -121,7 +121,7 @@ def completeness_items(comp: composite.Completeness, *, weight: tuple[str, str] 
         en = f"{issue.reason_en}. {d_en} ({share_text(dim.weight)} of the {weight[0]}) is missing from the composite"
         zh = f"{issue.reason_zh}。综合指数缺少{d_zh}维度（占{weight[1]}的 {share_text(dim.weight)}）"
         if dim.n_scored:
-            en += f"; only {dim.n_scored} of its indicators, saved by other reports, still count."
+            en += f"; only its indicators saved by other reports ({dim.n_scored}) still enter it."
             zh += f"；仅余其他报告保存的 {dim.n_scored} 项指标计分。"
         else:
             en, zh = en + ".", zh + "。"
