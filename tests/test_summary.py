@@ -441,3 +441,72 @@ def test_summary_with_peers_and_previous_period(suite, demo_store, tmp_path):
     assert payload["composite"]["value"] == pytest.approx(recompute_composite(payload), abs=1e-9)
     html = (folder / "99_summary.html").read_text(encoding="utf-8")
     assert "公司间比较" in html and "预警" in html
+
+
+@pytest.mark.slow
+def test_failed_dimension_report_is_shown_first_and_withholds_the_grade(suite, demo_store, tmp_path):
+    """04_churn marked failed (its old metrics file left in place): 98 and 99 warn first, give no grade."""
+    import html as html_lib
+
+    from crmkit.evaluation import due_diligence as dd
+    from crmkit.reports.index import build_index
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
+
+    source = suite[0] / "jinghong" / "2025Q4"
+    # the red-flag rules name the reports that actually save their metrics
+    saved_by = {m["name"]: p.name.removesuffix(".metrics.json") for p in source.glob("*.metrics.json")
+                for m in json.loads(p.read_text(encoding="utf-8"))["metrics"]}
+    for rule in dd.load_red_flags().rules:
+        for name in rule.metric:
+            if name in saved_by and rule.report:
+                assert saved_by[name] in rule.report, (rule.id, name, saved_by[name])
+
+    out = tmp_path / "out"
+    folder = out / "jinghong" / "2025Q4"
+    shutil.copytree(source, folder)
+    log = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    error = "KeyError: 'churned' (cell 7)"
+    log["notebooks"]["04_churn"].update(status="failed", error=error)
+    (folder / "run.json").write_text(json.dumps(log), encoding="utf-8")
+
+    params = [load_params(None, company="jinghong", period="2025Q4", store=str(demo_store), language="en")]
+    result = run_reports(params, outputs=out, notebooks=["98", "99"], jobs=1)
+    assert result.ok, result.failed
+
+    payload = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
+    jsonschema.validate(payload, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    assert payload["provisional"] is True and payload["status"] == "provisional"
+    assert payload["composite"]["grade"] is None and payload["completeness"]["grade_withheld"] is True
+    assert [(m["dimension"], m["notebook"], m["status"]) for m in payload["missing_dimensions"]] == [
+        ("churn", "04_churn", "failed")]
+    assert payload["missing_dimensions"][0]["weight"] == pytest.approx(0.12)  # default weights: churn 12 of 100
+    assert payload["composite"]["value"] == pytest.approx(recompute_composite(payload), abs=1e-9)
+    assert next(m for m in payload["metrics"] if m["name"] == "churn_rate")["value"] is None  # old file not read
+
+    def main(name: str) -> str:
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        return html_lib.unescape(page.split("<main", 1)[1])
+
+    def first_heading(page: str) -> str:
+        return re.search(r'<h2 class="ck-heading"[^>]*>([^<]*)</h2>', page).group(1)
+
+    summary_html = main("99_summary")
+    assert first_heading(summary_html) == "Provisional evaluation: incomplete reports"
+    box = summary_html.split('class="ck-warnbox"', 1)[1].split("</div>", 1)[0]
+    assert f"04_churn failed: {error}" in box and "Churn (12% of the weight) is missing" in box
+    assert summary_html.index("ck-warnbox") < summary_html.index("Composite index (0-100), provisional")
+    def grade_tile(page: str) -> str:
+        return page.split('ck-kpi-label">Grade</div>', 1)[1].split("</div>", 1)[0]
+
+    assert grade_tile(summary_html) == '<div class="ck-kpi-value">withheld'  # never a letter
+    assert "grade is robust" not in summary_html and "grade is not certain" not in summary_html
+
+    dd_html = main("98_due_diligence")
+    assert first_heading(dd_html) == "Provisional due diligence: incomplete reports"
+    assert f"04_churn failed: {error}" in dd_html.split('class="ck-warnbox"', 1)[1].split("</div>", 1)[0]
+    assert "not assessable because 04_churn failed" in dd_html and "table not supplied" not in dd_html
+    assert grade_tile(dd_html) == '<div class="ck-kpi-value">withheld'  # churn: 22 of 100
+
+    index = build_index(out).read_text(encoding="utf-8")
+    assert "grade withheld / 暂不评级" in index and "provisional / 暂定" in index
