@@ -9,6 +9,8 @@ import pytest
 
 from crmkit import customer_base as cb
 
+from .subscriptions import SUB_CUSTOMERS, SUB_EVENTS, SUB_ORDERS
+
 CUSTOMERS = pd.DataFrame({
     "customer_id": list("abcdef"),
     "signup_date": pd.to_datetime(["2024-01-05", "2024-06-01", "2024-09-10", "2024-11-20", "2024-12-15", "2025-01-02"]),
@@ -140,3 +142,27 @@ def test_headline_metrics_names_and_growth_n():
     assert values["total_customers"] == 5 and values["returning_customers"] == 1 and values["active_customer_share"] == 0.5
     assert values["active_customer_growth"] == pytest.approx(5.0)  # 6 active against 1 in Q3
     assert n == {"active_customer_growth": 1, "new_customer_growth": 1, "active_customer_growth_yoy": 0}
+
+
+def test_subscription_status_hand_computed():
+    st = cb.subscription_status(SUB_CUSTOMERS, SUB_EVENTS, "2024-12-31", orders=SUB_ORDERS).set_index("customer_id")
+    assert sorted(st.index) == list("abcdhij")  # e, f, g sign up later
+    assert st["subscribed"].to_dict() == {"a": True, "b": True, "c": False, "d": False, "h": False, "i": True, "j": False}
+    assert st.loc["j", "cancelled_at"] == pd.Timestamp("2024-12-15")  # same-day order does not win back
+    end = cb.subscription_status(SUB_CUSTOMERS, SUB_EVENTS, "2025-03-31", orders=SUB_ORDERS).set_index("customer_id")
+    assert end.loc["d", "subscribed"] and pd.isna(end.loc["d", "cancelled_at"])  # won back by the 2025-02-05 order
+    assert sorted(end.index[end["subscribed"]]) == ["a", "d", "e"]
+    # without orders nobody is won back and the start is the sign-up
+    no_orders = cb.subscription_status(SUB_CUSTOMERS, SUB_EVENTS, "2025-03-31").set_index("customer_id")
+    assert sorted(no_orders.index[no_orders["subscribed"]]) == ["a", "e"]
+
+
+def test_subscriber_counts_and_net_adds_by_hand():
+    c = cb.subscriber_counts(SUB_CUSTOMERS, SUB_EVENTS, "2025-01-01", "2025-03-31", orders=SUB_ORDERS)
+    assert c == {"start": 3, "end": 3, "new": 2, "won_back": 1, "gross_adds": 3, "cancellations": 3, "net_adds": 0}
+    assert c["end"] == c["start"] + c["gross_adds"] - c["cancellations"]
+    # January only: b, f, d's flows lie later; i cancels on 2025-01-01, e signs up on 2025-01-15
+    jan = cb.subscriber_counts(SUB_CUSTOMERS, SUB_EVENTS, "2025-01-01", "2025-01-31", orders=SUB_ORDERS)
+    assert jan == {"start": 3, "end": 3, "new": 1, "won_back": 0, "gross_adds": 1, "cancellations": 1, "net_adds": 0}
+    assert cb.subscriber_metrics(c) == {"subscribers_start": 3, "subscribers_end": 3, "gross_adds": 3,
+                                        "cancellations": 3, "net_adds": 0}

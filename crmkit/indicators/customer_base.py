@@ -21,6 +21,13 @@ Definitions
   separately as ``signups``.)
 * *Total* customers are customers whose ``signup_date`` is on or before the
   end of the window.
+* In a *contractual* business (:mod:`crmkit.indicators.business_model`) a
+  customer is a *subscriber* at a date when they had signed up by then and
+  were not cancelled by it (:func:`subscription_status`); the subscriber
+  flows of a window are :func:`subscriber_counts`.  Churn
+  (:func:`crmkit.indicators.churn.churn_panel`) and retention
+  (:mod:`crmkit.indicators.loyalty`) of contractual businesses use the same
+  rule.
 """
 
 from __future__ import annotations
@@ -58,6 +65,9 @@ __all__ = [
     "segment_highlights",
     "window_sales",
     "headline_metrics",
+    "subscription_status",
+    "subscriber_counts",
+    "subscriber_metrics",
 ]
 
 #: Customer attributes used for segmentation (``age_band`` is derived from ``birth_year``).
@@ -539,3 +549,115 @@ def headline_metrics(counts: dict[str, int], active_share: Estimate, growth: pd.
     n = {"active_customer_growth": int(g.loc["active", "previous"]), "new_customer_growth": int(g.loc["new", "previous"]),
          "active_customer_growth_yoy": int(g.loc["active", "last_year"])}
     return values, n
+
+
+# -- subscribers (contractual businesses) -------------------------------------------------
+def subscription_status(customers: pd.DataFrame, churn_events: pd.DataFrame | None, at, *,
+                        orders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each customer's subscription at the end of day *at*: the one subscriber rule of contractual businesses.
+
+    A customer is a *subscriber* at *at* when
+
+    * their relationship had started by then: ``start`` = the sign-up date, or
+      the first purchase when that is earlier (or the customer has no
+      ``customers`` row), on or before *at*; and
+    * they were not cancelled by then: their latest ``churned_at`` on or
+      before *at* is not followed by a purchase on a later day up to *at*
+      (a purchase after cancelling wins the customer back, as in
+      :func:`crmkit.indicators.churn.churn_panel`).
+
+    Parameters
+    ----------
+    customers : DataFrame
+        ``customer_id, signup_date``.
+    churn_events : DataFrame or None
+        Canonical ``churn_events`` (``customer_id, churned_at``).
+    at : date-like
+        The day (inclusive).
+    orders : DataFrame or StoreTable, optional
+        Non-return purchases start relationships and win customers back.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer whose relationship started by *at*:
+        ``customer_id, start`` (day), ``last_order`` (day of the last purchase
+        up to *at*, NaT without one), ``cancelled_at`` (day of the cancellation
+        in force at *at*, NaT if none) and ``subscribed`` (bool).
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": ["a", "b", "c"], "signup_date": pd.to_datetime(["2024-01-01", "2024-06-01", "2025-02-01"])})
+    >>> ev = pd.DataFrame({"customer_id": ["a"], "churned_at": pd.to_datetime(["2024-12-15"])})
+    >>> subscription_status(cu, ev, "2024-12-31")[["customer_id", "subscribed"]].values.tolist()
+    [['a', False], ['b', True]]
+    """
+    _, hi = window_bounds(at, at)
+    cu = customers[["customer_id", "signup_date"]]
+    base = pd.DataFrame({"customer_id": cu["customer_id"].astype("str").to_numpy(),
+                         "start": pd.to_datetime(cu["signup_date"]).dt.normalize().to_numpy()})
+    if orders is not None:
+        act = customer_activity(orders, at, at)
+        buys = pd.DataFrame({"customer_id": act["customer_id"].astype("str"),
+                             "first_order": pd.to_datetime(act["first_order"]).dt.normalize(),
+                             "last_order": pd.to_datetime(act["last_order"]).dt.normalize()})
+        base = base.merge(buys, on="customer_id", how="outer")
+        base["start"] = base[["start", "first_order"]].min(axis=1)
+        base = base.drop(columns="first_order")
+    else:
+        base["last_order"] = pd.NaT
+    base = base[base["start"] < hi].copy()
+    latest = pd.DataFrame({"customer_id": pd.Series(dtype="str"), "cancelled_at": pd.Series(dtype="datetime64[ns]")})
+    if churn_events is not None and len(churn_events):
+        when = pd.to_datetime(churn_events["churned_at"])
+        ev = pd.DataFrame({"customer_id": churn_events["customer_id"].astype("str").to_numpy(),
+                           "cancelled_at": when.dt.normalize().to_numpy()})[(when < hi).to_numpy()]
+        latest = ev.groupby("customer_id", as_index=False)["cancelled_at"].max()
+    base = base.merge(latest, on="customer_id", how="left")
+    won_back = base["last_order"].notna() & base["cancelled_at"].notna() & (base["last_order"] > base["cancelled_at"])
+    base.loc[won_back, "cancelled_at"] = pd.NaT
+    base["subscribed"] = base["cancelled_at"].isna()
+    return base.sort_values("customer_id").reset_index(drop=True)[
+        ["customer_id", "start", "last_order", "cancelled_at", "subscribed"]]
+
+
+def subscriber_counts(customers: pd.DataFrame, churn_events: pd.DataFrame | None, start, end, *,
+                      orders: pd.DataFrame | None = None) -> dict[str, int]:
+    """Subscribers at the start and end of a window and the flows between them (contractual businesses).
+
+    With ``S0`` = subscribers at the start (end of the day before *start*)
+    and ``S1`` = subscribers at the end of *end* (:func:`subscription_status`):
+
+    * ``new``: relationships that started in the window (sign-ups);
+    * ``won_back``: customers who had started before the window, were not
+      subscribers at its start and are at its end;
+    * ``gross_adds`` = new + won back;
+    * ``cancellations``: customers of S0 or added in the window who are not
+      subscribers at the end (so a sign-up cancelled inside the window counts
+      as an add and a cancellation);
+    * ``net_adds`` = S1 − S0 = gross adds − cancellations.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": list("abcd"),
+    ...                    "signup_date": pd.to_datetime(["2024-01-01", "2024-06-01", "2025-01-10", "2025-02-01"])})
+    >>> ev = pd.DataFrame({"customer_id": ["a", "d"], "churned_at": pd.to_datetime(["2025-01-20", "2025-03-01"])})
+    >>> subscriber_counts(cu, ev, "2025-01-01", "2025-03-31")
+    {'start': 2, 'end': 2, 'new': 2, 'won_back': 0, 'gross_adds': 2, 'cancellations': 2, 'net_adds': 0}
+    """
+    lo, _ = window_bounds(start, end)
+    s0 = subscription_status(customers, churn_events, lo - pd.Timedelta(days=1), orders=orders)
+    s1 = subscription_status(customers, churn_events, end, orders=orders)
+    sub0, sub1 = set(s0.loc[s0["subscribed"], "customer_id"]), set(s1.loc[s1["subscribed"], "customer_id"])
+    new = set(s1.loc[s1["start"] >= lo, "customer_id"])
+    won_back = (sub1 & set(s1.loc[s1["start"] < lo, "customer_id"])) - sub0
+    adds = new | won_back
+    cancelled = (sub0 | adds) - sub1
+    return {"start": len(sub0), "end": len(sub1), "new": len(new), "won_back": len(won_back), "gross_adds": len(adds),
+            "cancellations": len(cancelled), "net_adds": len(sub1) - len(sub0)}
+
+
+def subscriber_metrics(counts: dict[str, int]) -> dict[str, int]:
+    """The subscriber headline metrics of :func:`subscriber_counts` by registry name."""
+    return {"subscribers_start": counts["start"], "subscribers_end": counts["end"], "gross_adds": counts["gross_adds"],
+            "cancellations": counts["cancellations"], "net_adds": counts["net_adds"]}
