@@ -35,7 +35,8 @@ ORDERS = _orders([
 
 def test_toy_panel_hand_computed():
     p = churn.churn_panel(CUSTOMERS, ORDERS, "2025-01-01", "2025-03-31", inactivity_days=60).set_index("customer_id")
-    assert p.attrs == {"mode": "inferred", "inactivity_days": 60}
+    assert p.attrs == {"mode": "inferred", "inactivity_days": 60, "start": pd.Timestamp("2025-01-01"),
+                       "business_model": "non_contractual"}
     assert p["at_risk"].to_dict() == {"a": True, "b": True, "c": True, "d": False, "e": False, "f": False}
     assert p["churned"].to_dict() == {"a": True, "b": True, "c": False, "d": False, "e": False, "f": False}
     assert p.loc["a", "churn_date"] == pd.Timestamp("2025-02-18")
@@ -261,9 +262,27 @@ def test_warning_model_and_current_risk_on_demo(demo_huamei):
     # the same as fitting on churn_dataset of the previous window by hand
     test = churn.churn_dataset(d["customers"], d["orders"], start - pd.Timedelta(days=1), horizon, **opts)
     assert ev["n"] == len(test) and ev["events"] == int(test["churned"].sum()) and ev["auc"] > 0.6
-    scores, risk = churn.current_risk(model, d["customers"], d["orders"], end, horizon, by="customer_type", **opts)
+    scores = churn.at_risk_scores(model, d["customers"], d["orders"], start, end, horizon, **opts)
+    # churn_risk fits the same model and scores the same customers
+    model2, ev2, scores2 = churn.churn_risk(d["customers"], d["orders"], start, end, **opts)
+    assert ev2["auc"] == ev["auc"] and scores2.attrs["horizon_days"] == horizon  # the window's length by default
+    pd.testing.assert_frame_equal(scores, scores2)
+    # scored: the customers at risk of the next window who have purchase features
+    nxt = churn.churn_panel(d["customers"], d["orders"], end + pd.Timedelta(days=1), end + pd.Timedelta(days=horizon),
+                            inactivity_days=opts["inactivity_days"])
+    assert set(scores["customer_id"]) <= set(nxt.loc[nxt["at_risk"], "customer_id"])
+    risk = churn.risk_by_segment(scores, d["customers"], "customer_type")
     assert risk["customers"].sum() == len(scores)
     assert np.isclose(risk["expected_churners"].sum(), scores["probability"].sum())
+    rar = churn.revenue_at_risk(scores)
+    assert np.isclose(risk["revenue_at_risk"].sum(), rar["expected_loss"])
+    assert rar["expected_loss"] == pytest.approx(float((scores["probability"] * scores["revenue"]).sum()))
+    assert rar["high_risk"] == int(risk["high_risk"].sum()) == int((scores["probability"] >= np.quantile(scores["probability"], 0.9)).sum())
+    # without a model every customer at risk carries this window's churn rate
+    base = churn.at_risk_scores(None, d["customers"], d["orders"], start, end, horizon, **opts)
+    rate = churn.period_churn_rate(d["customers"], d["orders"], start, end, inactivity_days=opts["inactivity_days"])
+    assert base.attrs["source"] == "churn_rate" and (base["probability"] == rate.value).all()
+    assert set(base["customer_id"]) == set(nxt.loc[nxt["at_risk"], "customer_id"])
     # too little history: no model
     assert churn.warning_model(d["customers"], d["orders"], "2020-01-01", horizon, **opts) == (None, None)
 
@@ -275,3 +294,63 @@ def test_previous_change_uses_the_period_before_the_last():
     prev, differ = churn.previous_change(t, Estimate(0.3, 0.05, 0.21, 0.39, 500))
     assert not differ
     assert churn.previous_change(t.iloc[[0]], Estimate(0.3)) == (None, False)
+
+
+# -- contractual business: the business model decides, tenure bands ------------------------------
+def test_contractual_panel_is_subscribers_who_cancel():
+    from crmkit.indicators.business_model import resolve_business_model
+
+    from .subscriptions import SUB_CUSTOMERS, SUB_EVENTS, SUB_ORDERS
+
+    s, e = "2025-01-01", "2025-03-31"
+    bm = resolve_business_model("auto", SUB_EVENTS, s, e)
+    assert bm.contractual
+    p = churn.churn_panel(SUB_CUSTOMERS, SUB_ORDERS, s, e, churn_events=SUB_EVENTS, business_model=bm).set_index("customer_id")
+    assert p.attrs["mode"] == "explicit" and p.attrs["business_model"] == "contractual"
+    # at risk = subscribers at the start (a, b, i); churned = those no longer subscribed at the end (b, i)
+    assert sorted(p.index[p["at_risk"]]) == ["a", "b", "i"]
+    assert sorted(p.index[p["churned"]]) == ["b", "i"]
+    rate = churn.churn_rate(p.reset_index(), min_n=1)
+    assert (rate.value, rate.n) == (pytest.approx(2 / 3), 3)
+    assert not p.loc["d", "event"] and p.loc["f", "event"] and not p.loc["f", "at_risk"]  # d won back; f joined in the window
+    assert p.loc["a", "first_order"] == pd.Timestamp("2024-03-01")  # relationship start: sign-up
+    # without business_model the same auto rule decides; non_contractual ignores the events
+    auto = churn.churn_panel(SUB_CUSTOMERS, SUB_ORDERS, s, e, churn_events=SUB_EVENTS)
+    assert auto.attrs["mode"] == "explicit"
+    nc = resolve_business_model("non_contractual", SUB_EVENTS, s, e)
+    inferred = churn.churn_panel(SUB_CUSTOMERS, SUB_ORDERS, s, e, churn_events=SUB_EVENTS, inactivity_days=30,
+                                 business_model=nc)
+    assert inferred.attrs["mode"] == "inferred"
+    with pytest.raises(ValueError, match="churn_events"):
+        churn.churn_panel(SUB_CUSTOMERS, SUB_ORDERS, s, e, business_model=bm)
+    # the competitor table's churn rate is the same figure
+    assert churn.period_churn_rate(SUB_CUSTOMERS, SUB_ORDERS, s, e, churn_events=SUB_EVENTS, business_model=bm,
+                                   min_n=1).value == pytest.approx(2 / 3)
+
+
+def test_churn_by_tenure_band_counts_only_customers_at_risk_in_each_band():
+    from .subscriptions import SUB_CUSTOMERS, SUB_EVENTS, SUB_ORDERS
+
+    p = churn.churn_panel(SUB_CUSTOMERS, SUB_ORDERS, "2025-01-01", "2025-03-31", churn_events=SUB_EVENTS)
+    t = churn.churn_by(p, SUB_CUSTOMERS, "tenure_band", min_n=1).set_index("segment")
+    # tenure at 2025-01-01: a 10 months, b 8 (band 6-11), i 4 (band 3-5); c, d (6-11) and h, j (3-5) are in the
+    # same bands but not at risk, e and f start in the window: none of them is in a denominator
+    assert t["at_risk"].to_dict() == {"6-11": 2, "3-5": 1}
+    assert t["churned"].to_dict() == {"6-11": 1, "3-5": 1}
+    assert t.loc["6-11", "churn_rate"] == 0.5 and t.loc["3-5", "churn_rate"] == 1.0
+    assert t["at_risk"].sum() == int(p["at_risk"].sum())
+    assert churn.tenure_band(pd.Series(pd.to_datetime(["2024-01-01", "2023-01-01"])), "2025-01-01").tolist() == ["12-23", "24+"]
+
+
+def test_segment_and_attribute_columns_are_split_dimensions():
+    cus = CUSTOMERS.assign(segment=["gold", "gold", "basic", "basic", "basic", "gold"],
+                           attr_plan=["annual", "monthly", "annual", "monthly", "annual", "monthly"])
+    p = churn.churn_panel(cus, ORDERS, "2025-01-01", "2025-03-31", inactivity_days=60)
+    dims = churn.segment_dimensions(cus)
+    assert dims[-3:] == ("tenure_band", "segment", "attr_plan")
+    seg = churn.churn_by_segments(p, cus, orders=ORDERS, at="2025-03-31", min_n=1)
+    gold = seg[(seg["dimension"] == "segment") & (seg["segment"] == "gold")].iloc[0]
+    # at risk a, b, c; gold: a, b, both churned
+    assert (gold["at_risk"], gold["churned"]) == (2, 2)
+    plan = seg[seg["dimension"] == "attr_plan"].set_index("segment")
+    assert plan["at_risk"].to_dict() == {"annual": 2, "monthly": 1}

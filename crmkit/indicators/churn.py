@@ -2,8 +2,10 @@
 
 Indicator definitions follow docs/indicators.md, section "Churn".
 
-Churn is *explicit* when the company supplies ``churn_events`` (contract and
-subscription businesses) and otherwise *inferred from inactivity*: a
+Churn is *explicit* in a contractual business (contracts, subscriptions:
+:func:`crmkit.indicators.business_model.resolve_business_model` decides from
+the ``business_model`` parameter and the ``churn_events``) and otherwise
+*inferred from inactivity*: a
 customer has churned once ``inactivity_days`` have passed since their last
 purchase without a new one.  The default threshold is the 90th percentile of
 the inter-purchase time distribution (:func:`inactivity_threshold`), so
@@ -27,7 +29,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from crmkit.indicators.customer_base import customer_activity
+from crmkit.indicators.business_model import BusinessModel, resolve_business_model
+from crmkit.indicators.customer_base import customer_activity, subscription_status
 from crmkit.indicators.frames import label, order_lines
 from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import window_bounds
@@ -36,6 +39,7 @@ from crmkit.indicators.loyalty import inter_purchase_days
 from crmkit.store.sql import query
 
 __all__ = [
+    "business_model_of",
     "inactivity_threshold",
     "churn_panel",
     "churn_rate",
@@ -85,34 +89,63 @@ def inactivity_threshold(orders: pd.DataFrame, end, *, quantile: float = 0.9, st
     return max(int(math.ceil(float(np.quantile(gaps.to_numpy(dtype=float), quantile)) - 1e-9)), int(min_days))
 
 
+def business_model_of(business_model: BusinessModel | None, churn_events, start, end) -> BusinessModel:
+    """*business_model* when given, else ``resolve_business_model("auto", churn_events, start, end)``.
+
+    A report resolves the business model once for its window and passes it to
+    every churn function, so earlier windows (trend, training windows) use the
+    same definition of churn as the report's window.
+    """
+    if business_model is not None:
+        return business_model
+    return resolve_business_model("auto", churn_events, start, end)
+
+
 def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
-                churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None) -> pd.DataFrame:
+                churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                business_model: BusinessModel | None = None) -> pd.DataFrame:
     """One row per customer: at risk at the start, churned in the window, lifetime.
 
-    Explicit churn (``churn_events`` with rows): a customer's churn date is
-    their latest ``churned_at`` on or before *end*, unless they ordered again
-    afterwards (won back).  Inferred churn (otherwise): churn date = last
-    purchase day + ``inactivity_days`` (default :func:`inactivity_threshold`)
-    when that is on or before *end*.
+    The business model (*business_model*, by default resolved from the churn
+    events over the window, :func:`business_model_of`) chooses the definition:
+
+    * contractual (explicit churn): a customer is at risk when they are a
+      subscriber at the start of the window
+      (:func:`crmkit.indicators.customer_base.subscription_status` the day
+      before *start*: signed up and not cancelled) and their churn date is the
+      cancellation in force at *end* (latest ``churned_at`` on or before *end*
+      unless they ordered again afterwards: won back);
+    * non-contractual (inferred churn): churn date = last purchase day +
+      ``inactivity_days`` (default :func:`inactivity_threshold`) when that is
+      on or before *end*.
 
     Formulas (docs/indicators.md, Churn):
 
-    * ``at_risk``: first purchase (explicit: first purchase or sign-up) before
-      *start* and not churned before *start* (inferred: last purchase before
-      *start* less than the threshold before it);
-    * ``churned``: at risk and churn date in ``[start, end]`` → period churn
-      rate = Σ churned / Σ at_risk (:func:`churn_rate`);
+    * ``at_risk``: contractual, a subscriber the day before *start*;
+      inferred, first purchase before *start* and last purchase before *start*
+      less than the threshold before it;
+    * ``churned``: at risk and churn date in ``[start, end]`` (contractual: at
+      risk and no longer a subscriber at *end*) → period churn rate = Σ
+      churned / Σ at_risk (:func:`churn_rate`);
     * ``event``: churn date on or before *end* (any time, for survival);
-      ``duration_days`` = churn date (event) or *end* (censored) − first
-      purchase; ``censored`` = not event.  Customers observed for less than
-      the threshold are always censored.
+      ``duration_days`` = churn date (event) or *end* (censored) −
+      ``first_order`` (the first purchase; contractual, the start of the
+      relationship: sign-up or first purchase, whichever is earlier);
+      ``censored`` = not event.  Customers observed for less than the
+      threshold are always censored.
 
     Returns
     -------
     DataFrame
         ``customer_id, first_order, last_order, churn_date, at_risk, churned,
         event, censored, duration_days, observed_days``; ``attrs`` holds
-        ``mode`` (``explicit`` | ``inferred``) and ``inactivity_days``.
+        ``mode`` (``explicit`` | ``inferred``), ``inactivity_days``, ``start``
+        (the window's first day) and ``business_model`` (the kind).
+
+    Raises
+    ------
+    ValueError
+        A contractual business model without churn events.
 
     Examples
     --------
@@ -125,32 +158,24 @@ def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
     """
     lo, hi = window_bounds(start, end)
     end_day = hi - pd.Timedelta(days=1)
-    act = customer_activity(orders, start, end)
-    explicit = churn_events is not None and len(churn_events) > 0
-    ids = act["customer_id"]
-    first = act["first_order"].dt.normalize()
-    last = act["last_order"].dt.normalize()
-    last_before = act["last_order_before"].dt.normalize()
+    bm = business_model_of(business_model, churn_events, start, end)
+    explicit = bm.contractual
     if explicit:
-        cu = customers[pd.to_datetime(customers["signup_date"]) < hi]
-        base = pd.DataFrame({"customer_id": cu["customer_id"].astype("str"),
-                             "signup": pd.to_datetime(cu["signup_date"]).dt.normalize()})
-        base = base.merge(pd.DataFrame({"customer_id": ids, "first_order": first, "last_order": last}),
-                          on="customer_id", how="outer")
-        base["first_order"] = base["first_order"].fillna(base["signup"])
-        ev = churn_events[pd.to_datetime(churn_events["churned_at"]) < hi]
-        ev = ev.assign(customer_id=ev["customer_id"].astype("str"), churned_at=pd.to_datetime(ev["churned_at"]).dt.normalize())
-        latest = ev.groupby("customer_id")["churned_at"].max()
-        base["churn_date"] = base["customer_id"].map(latest)
-        won_back = base["last_order"].notna() & base["churn_date"].notna() & (base["last_order"] > base["churn_date"])
-        base.loc[won_back, "churn_date"] = pd.NaT
-        base = base.dropna(subset=["first_order"])
-        at_risk = (base["first_order"] < lo) & ~(base["churn_date"] < lo)
+        if churn_events is None or len(churn_events) == 0:
+            raise ValueError("a contractual business model needs the churn_events table (customer_id, churned_at)")
+        now = subscription_status(customers, churn_events, end_day, orders=orders)
+        before = subscription_status(customers, churn_events, lo - pd.Timedelta(days=1), orders=orders)
+        base = now.rename(columns={"start": "first_order", "cancelled_at": "churn_date"})
+        at_risk = base["customer_id"].isin(set(before.loc[before["subscribed"], "customer_id"]))
         threshold = None
     else:
+        act = customer_activity(orders, start, end)
+        first = act["first_order"].dt.normalize()
+        last = act["last_order"].dt.normalize()
+        last_before = act["last_order_before"].dt.normalize()
         threshold = int(inactivity_days) if inactivity_days else inactivity_threshold(orders, end)
         T = pd.Timedelta(days=threshold)
-        base = pd.DataFrame({"customer_id": ids, "first_order": first, "last_order": last})
+        base = pd.DataFrame({"customer_id": act["customer_id"], "first_order": first, "last_order": last})
         lapse = last + T
         base["churn_date"] = lapse.where(lapse <= end_day)
         at_risk = (first < lo) & (last_before + T >= lo)
@@ -163,8 +188,8 @@ def churn_panel(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
     base["observed_days"] = (end_day - base["first_order"]).dt.days.astype("float64")
     out = base[["customer_id", "first_order", "last_order", "churn_date", "at_risk", "churned", "event", "censored",
                 "duration_days", "observed_days"]].sort_values("customer_id").reset_index(drop=True)
-    out.attrs["mode"] = "explicit" if explicit else "inferred"
-    out.attrs["inactivity_days"] = threshold
+    out.attrs.update(mode="explicit" if explicit else "inferred", inactivity_days=threshold, start=lo,
+                     business_model=bm.kind)
     return out
 
 
@@ -185,11 +210,11 @@ def churn_rate(panel: pd.DataFrame, *, min_n: int = MIN_N) -> Estimate:
 
 def period_churn_rate(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
                       churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
-                      min_n: int = MIN_N) -> Estimate:
+                      business_model: BusinessModel | None = None, min_n: int = MIN_N) -> Estimate:
     """The company's churn rate in ``[start, end]``: :func:`churn_rate` of :func:`churn_panel`.
 
     Customers churned during the window / customers at risk at its start
-    (explicit churn events when given, otherwise inferred from
+    (contractual: cancellations of subscribers; otherwise inferred from
     ``inactivity_days`` without a purchase, by default
     :func:`inactivity_threshold`); Wilson interval, n = customers at risk.
     The churn report and the competitor comparison
@@ -204,17 +229,19 @@ def period_churn_rate(customers: pd.DataFrame, orders: pd.DataFrame, start, end,
     >>> period_churn_rate(cu, o, "2025-01-01", "2025-03-31", inactivity_days=60).value
     1.0
     """
-    panel = churn_panel(customers, orders, start, end, churn_events=churn_events, inactivity_days=inactivity_days)
+    panel = churn_panel(customers, orders, start, end, churn_events=churn_events, inactivity_days=inactivity_days,
+                        business_model=business_model)
     return churn_rate(panel, min_n=min_n)
 
 
 def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, periods: int = 4, *,
                 churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
-                min_n: int = MIN_N) -> pd.DataFrame:
+                business_model: BusinessModel | None = None, min_n: int = MIN_N) -> pd.DataFrame:
     """Period churn rate of the window and the *periods* − 1 equal-length windows before it.
 
-    The same inactivity threshold is used for every window (derived once at
-    *end* when not given).
+    The same business model (resolved once for ``[start, end]``) and the same
+    inactivity threshold (derived once at *end* when not given) are used for
+    every window.
 
     Returns
     -------
@@ -223,12 +250,13 @@ def churn_trend(customers: pd.DataFrame, orders: pd.DataFrame, start, end, perio
     """
     from crmkit.indicators.customer_base import period_windows
 
-    explicit = churn_events is not None and len(churn_events) > 0
-    if not explicit and not inactivity_days:
+    bm = business_model_of(business_model, churn_events, start, end)
+    if not bm.contractual and not inactivity_days:
         inactivity_days = inactivity_threshold(orders, end)
     rows = []
     for a, b in period_windows(start, end, periods):
-        p = churn_panel(customers, orders, a, b, churn_events=churn_events, inactivity_days=inactivity_days)
+        p = churn_panel(customers, orders, a, b, churn_events=churn_events, inactivity_days=inactivity_days,
+                        business_model=bm)
         e = churn_rate(p, min_n=min_n)
         rows.append({"start": a, "end": b, "churn_rate": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high,
                      "at_risk": e.n, "churned": int(p["churned"].sum())})
@@ -249,9 +277,53 @@ def main_channel(orders: pd.DataFrame, end) -> pd.Series:
     return r.set_index("customer_id")["channel"]
 
 
+#: Tenure bands as ``(label, lowest, highest)`` tenure in whole months at the start of the window.
+TENURE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("0-2", 0, 2), ("3-5", 3, 5), ("6-11", 6, 11), ("12-23", 12, 23), ("24+", 24, 100000),
+)
+
+
+def tenure_band(first: pd.Series, at, bands: Sequence[tuple[str, int, int]] = TENURE_BANDS) -> pd.Series:
+    """Tenure band of each customer at day *at*: whole months from *first* (first purchase or sign-up) to *at*.
+
+    Months are calendar months completed (a customer who started on
+    2025-01-15 has 2 months at 2025-03-15 and 1 at 2025-03-14); customers who
+    start after *at* or have no start are ``unknown``.
+
+    Examples
+    --------
+    >>> tenure_band(pd.Series(pd.to_datetime(["2025-09-15", "2025-07-01", "2024-09-30", None])), "2025-10-01").tolist()
+    ['0-2', '3-5', '12-23', 'unknown']
+    """
+    t = pd.Timestamp(at).normalize()
+    f = pd.to_datetime(pd.Series(first)).dt.normalize()
+    months = (t.year - f.dt.year) * 12 + (t.month - f.dt.month) - (t.day < f.dt.day).astype("float64")
+    out = pd.Series("unknown", index=f.index, dtype="str")
+    for lab, lo, hi in bands:
+        out[(months >= lo) & (months <= hi)] = lab
+    return out
+
+
+def segment_dimensions(customers: pd.DataFrame, base: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The dimensions churn is split by: *base* (default :data:`SEGMENT_DIMENSIONS`, with ``tenure_band``),
+    then the customers' ``segment`` column and every ``attr_*`` column present.
+
+    Examples
+    --------
+    >>> segment_dimensions(pd.DataFrame(columns=["customer_id", "segment", "attr_plan"]))[-3:]
+    ('tenure_band', 'segment', 'attr_plan')
+    """
+    dims = list(SEGMENT_DIMENSIONS if base is None else base)
+    extra = [c for c in customers.columns if c == "segment" or str(c).startswith("attr_")]
+    return tuple(dims + [c for c in extra if c not in dims])
+
+
 def _attach(panel: pd.DataFrame, customers: pd.DataFrame, by: str, orders: pd.DataFrame | None, at) -> pd.Series:
-    """Segment label of each panel row: a customers column, ``channel`` or ``cohort``."""
+    """Segment label of each panel row: a customers column, ``channel``, ``cohort`` or ``tenure_band``."""
     ids = panel["customer_id"].astype("str")
+    if by == "tenure_band":
+        ref = panel.attrs.get("start", at)
+        return pd.Series(tenure_band(panel["first_order"], ref).to_numpy(), index=panel.index)
     if by == "cohort":
         return panel["first_order"].dt.to_period("Q").astype("str").where(panel["first_order"].notna(), "unknown")
     if by == "channel":
@@ -271,10 +343,15 @@ def _attach(panel: pd.DataFrame, customers: pd.DataFrame, by: str, orders: pd.Da
 
 def churn_by(panel: pd.DataFrame, customers: pd.DataFrame, by: str, *, orders: pd.DataFrame | None = None,
              at=None, min_n: int = MIN_N) -> pd.DataFrame:
-    """Period churn rate per segment (customer attribute, ``channel`` or ``cohort``).
+    """Period churn rate per segment (customer attribute, ``channel``, ``cohort`` or ``tenure_band``).
 
     ``channel`` is the customer's main order channel (:func:`main_channel`,
-    needs *orders*); ``cohort`` the quarter of first purchase.
+    needs *orders*); ``cohort`` the quarter of first purchase; ``tenure_band``
+    the customer's tenure at the start of the window (:func:`tenure_band` of
+    ``first_order`` at the panel's ``start``), so every customer at risk stays
+    in one band for the whole window.  Each rate is churned / at risk *within
+    the segment*: the denominator counts only the segment's customers at risk
+    at the start (:func:`churn_rate`).
 
     Returns
     -------
@@ -534,7 +611,7 @@ def churn_features(orders: pd.DataFrame, as_of, *, tickets: pd.DataFrame | None 
     f = f.set_index("customer_id")
 
     def count(df, col, days, mask=None):
-        if df is None or len(df) == 0:
+        if df is None or len(df) == 0 or "customer_id" not in df:
             return pd.Series(0.0, index=f.index)
         d = df[(df[col] < hi) & (df[col] >= hi - pd.Timedelta(days=days))]
         if mask is not None:
@@ -564,6 +641,7 @@ def churn_features(orders: pd.DataFrame, as_of, *, tickets: pd.DataFrame | None 
 
 def churn_dataset(customers: pd.DataFrame, orders: pd.DataFrame, as_of, horizon_days: int, *,
                   churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                  business_model: BusinessModel | None = None,
                   tickets: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
                   interactions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Features at *as_of* and the label "churned in the next *horizon_days*".
@@ -576,7 +654,8 @@ def churn_dataset(customers: pd.DataFrame, orders: pd.DataFrame, as_of, horizon_
     """
     s = as_of_day = window_bounds(as_of, as_of)[1]
     e = as_of_day + pd.Timedelta(days=int(horizon_days) - 1)
-    panel = churn_panel(customers, orders, s, e, churn_events=churn_events, inactivity_days=inactivity_days)
+    panel = churn_panel(customers, orders, s, e, churn_events=churn_events, inactivity_days=inactivity_days,
+                        business_model=business_model)
     risk = panel.loc[panel["at_risk"], ["customer_id", "churned"]]
     X = churn_features(orders, as_of, tickets=tickets, surveys=surveys, interactions=interactions)
     out = risk.merge(X, on="customer_id", how="inner")
@@ -748,26 +827,41 @@ def risk_by_segment(scores: pd.DataFrame, customers: pd.DataFrame, by: str, *, r
     Parameters
     ----------
     scores : DataFrame
-        ``customer_id`` and ``probability`` (e.g. from :meth:`ChurnWarningModel.predict_proba`).
+        ``customer_id`` and ``probability`` (e.g. :func:`at_risk_scores`, whose
+        ``revenue`` column and ``threshold`` attribute are used when
+        *revenue* and *threshold* are not given).
     revenue : Series, optional
         Trailing revenue per customer id (:func:`trailing_revenue`).
     threshold : float, optional
         Probability from which a customer counts as high risk (default: the
-        top-decile cut-off of *scores*).
+        scores' ``threshold`` attribute, else the top-decile cut-off of
+        *scores*; an attribute of None marks nobody).
 
     Returns
     -------
     DataFrame
         ``segment, customers, high_risk, expected_churners`` (Σ probability),
         ``revenue_at_risk`` (Σ probability × trailing revenue), most
-        revenue at risk first.
+        revenue at risk first; the segments' sums add up to
+        :func:`revenue_at_risk`.
     """
     p = scores["probability"].astype("float64")
-    thr = float(np.quantile(p, 0.9)) if threshold is None else float(threshold)
+    if threshold is not None:
+        thr = float(threshold)
+    elif "threshold" in scores.attrs:
+        thr = scores.attrs["threshold"]
+    else:
+        thr = float(np.quantile(p, 0.9)) if len(p) else None
     seg = _attach(scores.assign(first_order=pd.NaT), customers, by, None, None) if by != "cohort" else None
-    rev = scores["customer_id"].astype("str").map(revenue).fillna(0.0) if revenue is not None else pd.Series(0.0, index=scores.index)
-    df = pd.DataFrame({"segment": seg.to_numpy(), "p": p.to_numpy(), "high": (p >= thr).to_numpy(),
-                       "rar": (p * rev).to_numpy()})
+    if revenue is not None:
+        rev = scores["customer_id"].astype("str").map(revenue).fillna(0.0)
+    elif "revenue" in scores:
+        rev = scores["revenue"].astype("float64")
+    else:
+        rev = pd.Series(0.0, index=scores.index)
+    high = (p >= thr) if thr is not None else pd.Series(False, index=scores.index)
+    df = pd.DataFrame({"segment": seg.to_numpy(), "p": p.to_numpy(), "high": high.to_numpy(),
+                       "rar": (p.clip(0, 1) * rev.clip(lower=0)).to_numpy()})
     g = df.groupby("segment")
     out = pd.DataFrame({"customers": g.size(), "high_risk": g["high"].sum().astype("int64"),
                         "expected_churners": g["p"].sum(), "revenue_at_risk": g["rar"].sum()})
@@ -777,16 +871,18 @@ def risk_by_segment(scores: pd.DataFrame, customers: pd.DataFrame, by: str, *, r
 
 
 # -- report read-outs: several segments, survival split, hazards, warning model ---------
-#: Customer attributes the reports split churn by, in order.
-SEGMENT_DIMENSIONS: tuple[str, ...] = ("customer_type", "channel", "acquisition_channel", "region", "cohort")
+#: Customer attributes the reports split churn by, in order (then ``segment`` and ``attr_*`` columns: :func:`segment_dimensions`).
+SEGMENT_DIMENSIONS: tuple[str, ...] = ("customer_type", "channel", "acquisition_channel", "region", "cohort", "tenure_band")
 #: Customer attributes tried for survival curves, current-risk segments and hazard models.
 SPLIT_DIMENSIONS: tuple[str, ...] = ("customer_type", "acquisition_channel", "region")
 
 
-def churn_by_segments(panel: pd.DataFrame, customers: pd.DataFrame, dimensions: Sequence[str] = SEGMENT_DIMENSIONS,
+def churn_by_segments(panel: pd.DataFrame, customers: pd.DataFrame, dimensions: Sequence[str] | None = None,
                       *, orders: pd.DataFrame | None = None, at=None, min_n: int = MIN_N) -> pd.DataFrame:
     """:func:`churn_by` for several dimensions, stacked.
 
+    *dimensions* default to :func:`segment_dimensions` of *customers*
+    (the report's attributes, tenure band, ``segment`` and ``attr_*``).
     Dimensions with fewer than two segments are left out.
 
     Returns
@@ -796,7 +892,7 @@ def churn_by_segments(panel: pd.DataFrame, customers: pd.DataFrame, dimensions: 
         :func:`churn_by`; empty (with those columns) when no dimension splits.
     """
     parts = []
-    for dim in dimensions:
+    for dim in (segment_dimensions(customers) if dimensions is None else dimensions):
         t = churn_by(panel, customers, dim, orders=orders, at=at, min_n=min_n)
         if len(t) > 1:
             parts.append(t.assign(dimension=dim))
@@ -907,33 +1003,126 @@ def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_
     return model, model.evaluate(test)
 
 
-def current_risk(model: "ChurnWarningModel", customers: pd.DataFrame, orders: pd.DataFrame, end, horizon_days: int, *,
-                 by: str, churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
-                 tickets: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
-                 interactions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score the customers at risk after *end* and sum the risk per segment.
+def at_risk_scores(model: "ChurnWarningModel | None", customers: pd.DataFrame, orders: pd.DataFrame, start, end,
+                   horizon_days: int, *, business_model: BusinessModel | None = None,
+                   churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
+                   tickets: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
+                   interactions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The customers at risk of churning in the next period, their churn probability and trailing revenue.
 
-    Customers at risk at the start of ``[end + 1, end + horizon_days]`` get
-    the model's churn probability from features at *end*; the per-segment sums
-    are :func:`risk_by_segment` with the trailing 12-month revenue.
+    This is the one definition of "customers at risk now" behind revenue at
+    risk in the churn report and the risk register (:func:`churn_risk`):
+
+    * rows: customers at risk at the start of ``[end + 1, end +
+      horizon_days]`` by :func:`churn_panel` with the report's business model
+      (contractual: subscribers at *end*; otherwise customers whose last
+      purchase lies less than the inactivity threshold before it);
+    * ``probability``: the early-warning *model*'s churn probability from the
+      features at *end* (customers without a purchase cannot be scored and are
+      left out); without a model, the period churn rate of ``[start, end]``
+      (:func:`churn_rate`) for every customer at risk;
+    * ``revenue``: trailing 12-month revenue at *end* (:func:`trailing_revenue`, 0 without purchases).
 
     Returns
     -------
-    (DataFrame, DataFrame)
-        ``customer_id, probability`` (never to be shown row by row) and the
-        :func:`risk_by_segment` table.
+    DataFrame
+        ``customer_id, probability, revenue`` (never to be shown row by row);
+        ``attrs``: ``source`` (``model`` | ``churn_rate``), ``horizon_days``,
+        ``threshold`` (probability from which a customer counts as high risk:
+        the top-decile cut-off of the model's scores; None without a model),
+        ``churn_rate`` (:class:`~crmkit.estimate.Estimate` of ``[start, end]``)
+        and ``business_model``.
     """
-    e = pd.Timestamp(end)
-    now = churn_features(orders, e, tickets=tickets, surveys=surveys, interactions=interactions)
-    nxt = churn_panel(customers, orders, e + pd.Timedelta(days=1), e + pd.Timedelta(days=horizon_days),
-                      churn_events=churn_events, inactivity_days=inactivity_days)
-    now = now[now["customer_id"].isin(set(nxt.loc[nxt["at_risk"], "customer_id"]))]
-    scores = now[["customer_id"]].assign(probability=model.predict_proba(now))
-    return scores, risk_by_segment(scores, customers, by, revenue=trailing_revenue(orders, e))
+    bm = business_model_of(business_model, churn_events, start, end)
+    if not bm.contractual and not inactivity_days:
+        inactivity_days = inactivity_threshold(orders, end)
+    opts = dict(churn_events=churn_events, inactivity_days=inactivity_days, business_model=bm)
+    e = window_bounds(end, end)[0]
+    rate = churn_rate(churn_panel(customers, orders, start, end, **opts))
+    nxt = churn_panel(customers, orders, e + pd.Timedelta(days=1), e + pd.Timedelta(days=int(horizon_days)), **opts)
+    ids = nxt.loc[nxt["at_risk"], "customer_id"]
+    if model is not None:
+        now = churn_features(orders, e, tickets=tickets, surveys=surveys, interactions=interactions)
+        now = now[now["customer_id"].isin(set(ids))]
+        scores = now[["customer_id"]].assign(probability=model.predict_proba(now))
+        threshold = float(np.quantile(scores["probability"], 0.9)) if len(scores) else None
+    else:
+        p = rate.value if rate.n else float("nan")
+        scores = pd.DataFrame({"customer_id": ids.to_numpy() if p == p else [], "probability": p})
+        threshold = None
+    scores = scores.reset_index(drop=True)
+    scores["probability"] = scores["probability"].astype("float64")
+    scores["revenue"] = scores["customer_id"].astype("str").map(trailing_revenue(orders, e)).fillna(0.0).astype("float64")
+    scores.attrs.update(source="model" if model is not None else "churn_rate", horizon_days=int(horizon_days),
+                        threshold=threshold, churn_rate=rate, business_model=bm.kind)
+    return scores
 
 
-__all__ += ["SEGMENT_DIMENSIONS", "SPLIT_DIMENSIONS", "churn_by_segments", "extreme_segments", "intervals_differ",
-            "first_varied", "survival_split", "survival_at", "attribute_hazards", "warning_model", "current_risk"]
+def churn_risk(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *, horizon_days: int | None = None,
+               business_model: BusinessModel | None = None, churn_events: pd.DataFrame | None = None,
+               inactivity_days: int | None = None, tickets: pd.DataFrame | None = None,
+               surveys: pd.DataFrame | None = None, interactions: pd.DataFrame | None = None) -> tuple[
+        "ChurnWarningModel | None", dict | None, pd.DataFrame]:
+    """Early-warning model and the scored customers at risk now: what the churn report and the risk register share.
+
+    The business model is resolved once for ``[start, end]``
+    (:func:`business_model_of`) and, for inferred churn, the inactivity
+    threshold is derived once at *end* (:func:`inactivity_threshold`) when not
+    given; the model is :func:`warning_model` (trained on the previous
+    window, tested on this one) and the scores :func:`at_risk_scores`.
+    *horizon_days* defaults to the window's length (the next period of equal length).
+
+    Returns
+    -------
+    (ChurnWarningModel or None, dict or None, DataFrame)
+        The model, its holdout evaluation and :func:`at_risk_scores`.
+    """
+    lo, hi = window_bounds(start, end)
+    horizon = int(horizon_days) if horizon_days else int((hi - lo).days)
+    bm = business_model_of(business_model, churn_events, start, end)
+    if not bm.contractual and not inactivity_days:
+        inactivity_days = inactivity_threshold(orders, end)
+    sources = dict(business_model=bm, churn_events=churn_events, inactivity_days=inactivity_days, tickets=tickets,
+                   surveys=surveys, interactions=interactions)
+    model, evaluation = warning_model(customers, orders, start, horizon, **sources)
+    return model, evaluation, at_risk_scores(model, customers, orders, start, end, horizon, **sources)
+
+
+def revenue_at_risk(scores: pd.DataFrame) -> dict:
+    """Revenue at risk of :func:`at_risk_scores`: the one definition used by the churn report and the risk register.
+
+    Formula: ``expected_loss = Σ_i p_i · r_i`` over the customers at risk
+    now (``p_i`` churn probability in the next period, ``r_i`` trailing
+    12-month revenue); ``share`` = expected loss / ``Σ_i r_i``;
+    ``expected_churners = Σ_i p_i``; ``high_risk`` = customers with ``p_i`` at
+    or above the top-decile cut-off of the model's scores (none without a
+    model) and ``revenue_high_risk`` their trailing revenue.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"customer_id": ["a", "b"], "probability": [0.5, 0.1], "revenue": [100.0, 300.0]})
+    >>> sc.attrs.update(source="model", threshold=0.5, horizon_days=92)
+    >>> r = revenue_at_risk(sc)
+    >>> r["expected_loss"], r["share"], r["high_risk"], r["revenue_high_risk"]
+    (80.0, 0.2, 1, 100.0)
+    """
+    p = scores["probability"].astype("float64").clip(0, 1)
+    r = scores["revenue"].astype("float64").clip(lower=0)
+    loss, total = float((p * r).sum()), float(r.sum())
+    thr = scores.attrs.get("threshold")
+    high = (p >= thr) if thr is not None else pd.Series(False, index=scores.index)
+    rate = scores.attrs.get("churn_rate")
+    return {"expected_loss": loss, "revenue": total, "share": loss / total if total > 0 else float("nan"),
+            "customers": int(len(scores)), "expected_churners": float(p.sum()), "high_risk": int(high.sum()),
+            "revenue_high_risk": float(r[high].sum()), "source": scores.attrs.get("source", "model"),
+            "horizon_days": scores.attrs.get("horizon_days"),
+            "churn_rate": rate.value if rate is not None else float("nan"), "at_risk": rate.n if rate is not None else 0,
+            "business_model": scores.attrs.get("business_model")}
+
+
+__all__ += ["SEGMENT_DIMENSIONS", "SPLIT_DIMENSIONS", "TENURE_BANDS", "tenure_band", "segment_dimensions", "churn_by_segments", "extreme_segments", "intervals_differ",
+            "first_varied", "survival_split", "survival_at", "attribute_hazards", "warning_model", "at_risk_scores",
+            "churn_risk", "revenue_at_risk"]
 
 
 def previous_change(trend: pd.DataFrame, rate: Estimate) -> tuple[pd.Series | None, bool]:

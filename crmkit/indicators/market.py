@@ -294,14 +294,18 @@ def share_trend(shares: pd.DataFrame) -> dict[str, float]:
 
 def company_benchmarks(surveys: pd.DataFrame | None, customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
                        churn_events: pd.DataFrame | None = None, inactivity_days: int | None = None,
-                       market_share: float | None = None, min_n: int = 1) -> dict[str, float | None]:
+                       business_model: Any = None, market_share: float | None = None,
+                       min_n: int = 1) -> dict[str, float | None]:
     """The company's own values of :data:`BENCHMARK_METRICS`, by the definitions of its own reports.
 
     * ``nps``: :func:`crmkit.indicators.satisfaction.nps` of the ``nps``
       surveys answered in ``[start, end]``;
     * ``csat``: :func:`crmkit.indicators.satisfaction.csat` (top-two-box
       share) of the ``csat`` surveys in the window;
-    * ``churn_rate``: :func:`crmkit.indicators.churn.period_churn_rate`;
+    * ``churn_rate``: :func:`crmkit.indicators.churn.period_churn_rate` with
+      the report's *business_model* (a
+      :class:`~crmkit.indicators.business_model.BusinessModel`; resolved from
+      the churn events when None), as in the churn report;
     * ``market_share``: as given (see :func:`market_share`).
 
     Metrics without data are ``None`` (the comparison shows them as missing).
@@ -322,7 +326,8 @@ def company_benchmarks(surveys: pd.DataFrame | None, customers: pd.DataFrame, or
         out["csat"] = value(csat(c["score"], scale, min_n=min_n))
     try:
         out["churn_rate"] = value(period_churn_rate(customers, orders, start, end, churn_events=churn_events,
-                                                    inactivity_days=inactivity_days, min_n=min_n))
+                                                    inactivity_days=inactivity_days, business_model=business_model,
+                                                    min_n=min_n))
     except ValueError:  # no customer bought twice: no inactivity threshold, no churn rate
         out["churn_rate"] = None
     return out
