@@ -202,3 +202,51 @@ def test_loyalty_headline_uses_the_right_windows():
     assert (h["retention_rate"].value, h["retention_rate"].n) == (1.0, 1)
     assert (h["retention_rate_yoy"].value, h["retention_rate_yoy"].n) == (1.0, 1)
     assert h["repeat_purchase_rate"].value == 0.0 and h["repeat_purchase_rate"].n == 3
+
+
+# -- contractual business: retention from cancellations ---------------------------------------------
+def test_subscriber_retention_is_one_minus_churn():
+    from crmkit import churn
+    from crmkit.indicators.business_model import resolve_business_model
+
+    from .subscriptions import SUB_CUSTOMERS, SUB_EVENTS, SUB_ORDERS
+
+    s, e = "2025-01-01", "2025-03-31"
+    bm = resolve_business_model("auto", SUB_EVENTS, s, e)
+    sub = dict(business_model=bm, customers=SUB_CUSTOMERS, churn_events=SUB_EVENTS)
+    r = loyalty.period_retention(SUB_ORDERS, s, e, min_n=1, **sub)
+    assert (r.value, r.n) == (pytest.approx(1 / 3), 3)  # of a, b, i only a is still subscribed
+    rate = churn.period_churn_rate(SUB_CUSTOMERS, SUB_ORDERS, s, e, churn_events=SUB_EVENTS, business_model=bm)
+    assert r.value == pytest.approx(1 - rate.value) and r.n == rate.n
+    assert loyalty.customer_retention_rate(SUB_ORDERS, s, e, min_n=1, **sub).value == pytest.approx(1 / 3)
+    # a year: subscribers at 2024-03-31 (a) still subscribed at 2025-03-31
+    y = loyalty.period_retention(SUB_ORDERS, s, e, "year", min_n=1, **sub)
+    assert (y.value, y.n) == (1.0, 1)
+    # the purchase-based reading of the same data differs: repeat purchases, not cancellations
+    assert loyalty.period_retention(SUB_ORDERS, s, e, min_n=1).n == 1  # j bought in Q4 2024
+    h = loyalty.loyalty_headline(SUB_ORDERS, s, e, min_n=1, **sub)
+    assert h["retention_rate"].value == pytest.approx(1 / 3)
+    t = loyalty.retention_trend(SUB_ORDERS, s, e, 2, min_n=1, **sub)
+    # Q4 2024: subscribers on 2024-09-30 a, b, c, d, h, i; of them a, b, i are still subscribed on 2024-12-31
+    assert t["n"].tolist() == [6, 3] and t["retention"].tolist() == [pytest.approx(3 / 6), pytest.approx(1 / 3)]
+
+
+def test_cohort_retention_from_cancellations_by_hand():
+    cu = pd.DataFrame({"customer_id": list("abcdefg"), "signup_date": pd.to_datetime(
+        ["2025-01-03", "2025-01-10", "2025-01-20", "2025-01-31", "2025-02-02", "2025-02-14", "2025-03-05"])})
+    ev = pd.DataFrame({"customer_id": ["a", "b", "c", "e"],
+                       "churned_at": pd.to_datetime(["2025-01-25", "2025-02-15", "2025-03-20", "2025-03-01"])})
+    o = _orders([("c", "2025-04-02")])  # c orders again after cancelling: won back in April
+    m = loyalty.subscription_cohorts(cu, ev, "2025-04-30", orders=o)
+    # Jan (a, b, c, d): end Jan b, c, d; end Feb c, d; end Mar d; end Apr c, d (won back)
+    assert m.loc["2025-01"].tolist() == [0.75, 0.5, 0.25, 0.5]
+    assert m.loc["2025-02"].tolist()[:3] == [1.0, 0.5, 0.5]  # Feb (e, f): e cancels 2025-03-01
+    assert m.loc["2025-03"].tolist()[:2] == [1.0, 1.0]
+    assert m.attrs["sizes"].to_dict() == {"2025-01": 4, "2025-02": 2, "2025-03": 1}
+    assert loyalty.weighted_cohort_retention(m, 1) == (pytest.approx((4 * 0.5 + 2 * 0.5 + 1 * 1.0) / 7), 7)
+    assert loyalty.weighted_cohort_retention(m, 3) == (0.5, 4)
+    # mid-April: April's month end is not observable yet, so k = 3 of January is blank, not zero
+    mid = loyalty.subscription_cohorts(cu, ev, "2025-04-15", orders=o)
+    assert math.isnan(mid.loc["2025-01", 3]) and mid.loc["2025-01", 2] == 0.25
+    bm_cells = loyalty.retention_cohorts(o, "2025-04-30", since="2025-01-01", customers=cu, churn_events=ev)
+    pd.testing.assert_frame_equal(bm_cells, m)  # events in the window: the auto rule reads cancellations

@@ -8,6 +8,15 @@ cohort matrices) runs as SQL in DuckDB (:func:`crmkit.store.sql.query`).
 
 A customer is *active* in a window when they placed a non-return order in
 it; returns never count as purchases.
+
+Retention depends on the business model
+(:mod:`crmkit.indicators.business_model`): in a non-contractual business a
+customer is retained when they buy again; in a contractual one when they are
+still a subscriber (signed up and not cancelled,
+:func:`crmkit.indicators.customer_base.subscription_status`), so retention
+and cohort retention come from the cancellations (``churn_events``) and
+period retention is 1 − the churn rate of
+:func:`crmkit.indicators.churn.churn_panel`.
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmkit.indicators.customer_base import customer_activity
+from crmkit.indicators.business_model import BusinessModel, resolve_business_model
+from crmkit.indicators.customer_base import customer_activity, subscription_status
 from crmkit.indicators.frames import order_lines, previous_window
 from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import window_bounds, rows_between
@@ -52,6 +62,11 @@ __all__ = [
     "excludes_zero",
     "programme_table",
     "loyalty_headline",
+    "is_contractual",
+    "subscribers_at",
+    "retention_sets",
+    "subscription_cohorts",
+    "retention_cohorts",
 ]
 
 
@@ -203,13 +218,61 @@ def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
     return set(o["customer_id"].astype("str"))
 
 
-def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, min_n: int = MIN_N) -> Estimate:
+def is_contractual(business_model: BusinessModel | None, churn_events, start, end) -> bool:
+    """Whether retention is read from cancellations: *business_model* when given, else the ``auto`` rule
+    (:func:`crmkit.indicators.business_model.resolve_business_model`) when churn events are given, else False."""
+    if business_model is not None:
+        return business_model.contractual
+    if churn_events is None:
+        return False
+    return resolve_business_model("auto", churn_events, start, end).contractual
+
+
+def subscribers_at(customers: pd.DataFrame, churn_events: pd.DataFrame | None, at, orders=None) -> set[str]:
+    """Ids of the subscribers at the end of day *at* (:func:`crmkit.indicators.customer_base.subscription_status`)."""
+    st = subscription_status(customers, churn_events, at, orders=orders)
+    return set(st.loc[st["subscribed"], "customer_id"])
+
+
+def retention_sets(orders: pd.DataFrame, start, end, kind: str = "period", *, contractual: bool = False,
+                   customers: pd.DataFrame | None = None, churn_events: pd.DataFrame | None = None) -> tuple[set, set]:
+    """The customers a retention rate starts from and those of them retained, as ``(base, retained)``.
+
+    * non-contractual: base = customers active in the comparison window
+      (``kind="period"``: the previous window of equal length; ``"year"``: the
+      same window one year earlier), retained = those also active in
+      ``[start, end]``;
+    * contractual: base = subscribers at the start of the window (the day
+      before *start*; ``"year"``: at the end of the same window one year
+      earlier), retained = those still subscribed at the end of *end*.
+    """
+    if contractual:
+        if customers is None or churn_events is None:
+            raise ValueError("contractual retention needs customers and churn_events")
+        lo, _ = window_bounds(start, end)
+        at = lo - pd.Timedelta(days=1) if kind == "period" else previous_window(start, end, kind)[1]
+        base = subscribers_at(customers, churn_events, at, orders)
+        return base, base & subscribers_at(customers, churn_events, end, orders)
+    ps, pe = previous_window(start, end, kind)
+    prev = active_customers(orders, ps, pe)
+    return prev, prev & active_customers(orders, start, end)
+
+
+def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, min_n: int = MIN_N,
+                     business_model: BusinessModel | None = None, customers: pd.DataFrame | None = None,
+                     churn_events: pd.DataFrame | None = None) -> Estimate:
     """Period retention rate.
 
     Formula (docs/indicators.md): customers active in both the previous period
     (t − 1) and this window (t) / customers active in t − 1; Wilson interval,
     n = customers active in t − 1.  ``kind="period"``: the previous window of
     equal length; ``"year"``: the same window one year earlier.
+
+    Contractual business (*business_model*, :func:`is_contractual`):
+    subscribers at the start of the window still subscribed at its end /
+    subscribers at the start (``"year"``: subscribers at the end of the same
+    window last year still subscribed at the end of this one), from
+    :func:`retention_sets`; this is 1 − the period churn rate.
 
     Examples
     --------
@@ -220,14 +283,15 @@ def period_retention(orders: pd.DataFrame, start, end, kind: str = "period", *, 
     >>> round(e.value, 4), e.n
     (0.3333, 3)
     """
-    ps, pe = previous_window(start, end, kind)
-    prev = active_customers(orders, ps, pe)
-    cur = active_customers(orders, start, end)
-    return proportion(len(prev & cur), len(prev), min_n=min_n)
+    base, kept = retention_sets(orders, start, end, kind, customers=customers, churn_events=churn_events,
+                                contractual=is_contractual(business_model, churn_events, start, end))
+    return proportion(len(kept), len(base), min_n=min_n)
 
 
 def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: int = 365,
-                            min_n: int = MIN_N) -> Estimate:
+                            min_n: int = MIN_N, business_model: BusinessModel | None = None,
+                            customers: pd.DataFrame | None = None,
+                            churn_events: pd.DataFrame | None = None) -> Estimate:
     """Customer retention rate CRR = (E − N) / S.
 
     Formula (docs/indicators.md, Loyalty): S = customers at the start, E =
@@ -236,7 +300,10 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
     the *lookback_days* up to t (default the trailing 12 months), so
     S = buyers in ``(start − L, start)``, E = buyers in ``(end − L, end]``,
     N = members of E not in S (new or won back), hence E − N = |E ∩ S| and
-    CRR lies in [0, 1]; Wilson interval with n = S.
+    CRR lies in [0, 1]; Wilson interval with n = S.  In a contractual
+    business "a customer at date t" is a subscriber at t (S at the start of the
+    window, E at its end, N the members of E who were not in S), so CRR equals
+    the subscriber retention of :func:`period_retention`.
 
     Examples
     --------
@@ -246,6 +313,9 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
     >>> e.value, e.n
     (0.5, 2)
     """
+    if is_contractual(business_model, churn_events, start, end):
+        return period_retention(orders, start, end, min_n=min_n, business_model=business_model, customers=customers,
+                                churn_events=churn_events)
     lo, hi = window_bounds(start, end)
     L = pd.Timedelta(days=int(lookback_days))
     s_ids = active_customers(orders, lo - L, lo - pd.Timedelta(days=1))
@@ -254,8 +324,12 @@ def customer_retention_rate(orders: pd.DataFrame, start, end, *, lookback_days: 
     return proportion(len(e_ids) - n_new, len(s_ids), min_n=min_n)
 
 
-def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n: int = MIN_N) -> pd.DataFrame:
+def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n: int = MIN_N,
+                    business_model: BusinessModel | None = None, customers: pd.DataFrame | None = None,
+                    churn_events: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`period_retention` of the window and the *periods* − 1 windows before it.
+
+    The business model is decided once, for ``[start, end]``.
 
     Returns
     -------
@@ -264,9 +338,11 @@ def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n
     """
     from crmkit.indicators.customer_base import period_windows
 
+    contractual = is_contractual(business_model, churn_events, start, end)
     rows = []
     for a, b in period_windows(start, end, periods):
-        e = period_retention(orders, a, b, min_n=min_n)
+        base, kept = retention_sets(orders, a, b, contractual=contractual, customers=customers, churn_events=churn_events)
+        e = proportion(len(kept), len(base), min_n=min_n)
         rows.append({"start": a, "end": b, "retention": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n})
     return pd.DataFrame(rows)
 
@@ -366,6 +442,70 @@ def cohort_retention(orders: pd.DataFrame, end, *, freq: str = "M", since=None,
     return m
 
 
+def subscription_cohorts(customers: pd.DataFrame, churn_events: pd.DataFrame | None, end, *, orders=None,
+                         since=None, max_periods: int | None = None) -> pd.DataFrame:
+    """Cohort retention from cancellations (contractual businesses).
+
+    Rows: monthly sign-up cohorts (month of the relationship's start,
+    :func:`crmkit.indicators.customer_base.subscription_status`); columns:
+    k = 0, 1, … months; cell = share of the cohort still subscribed (signed up
+    and not cancelled, or won back) at the end of calendar month cohort + k.
+    Unlike purchase cohorts, month 0 is below 100 % when members cancel in
+    their first month.  Cells whose month ends after *end* are NaN (not yet
+    observable); cohorts without an observable cell are left out.
+    ``attrs["sizes"]`` holds the cohort sizes, so
+    :func:`weighted_cohort_retention` applies unchanged.
+
+    Examples
+    --------
+    >>> cu = pd.DataFrame({"customer_id": list("abcd"), "signup_date": pd.to_datetime(
+    ...     ["2025-01-05", "2025-01-20", "2025-01-25", "2025-02-03"])})
+    >>> ev = pd.DataFrame({"customer_id": ["a", "b"], "churned_at": pd.to_datetime(["2025-01-28", "2025-02-10"])})
+    >>> subscription_cohorts(cu, ev, "2025-02-28").values.tolist()
+    [[0.6666666666666666, 0.3333333333333333], [1.0, nan]]
+    """
+    _, hi = window_bounds(end, end)
+    last_day = hi - pd.Timedelta(days=1)
+    st = subscription_status(customers, churn_events, last_day, orders=orders)
+    month = st["start"].dt.to_period("M")
+    if since is not None:
+        month = month[month >= pd.Timestamp(since).to_period("M")]
+    if month.empty:
+        out = pd.DataFrame()
+        out.attrs["sizes"] = pd.Series(dtype="int64")
+        return out
+    members = {c: set(st.loc[idx, "customer_id"]) for c, idx in month.groupby(month).groups.items()}
+    status: dict = {}
+    m = month.min()
+    while m.end_time.normalize() <= last_day:
+        status[m] = subscribers_at(customers, churn_events, m.end_time.normalize(), orders)
+        m += 1
+    rows = []
+    for c, ids in sorted(members.items()):
+        for k in range(0, (last_day.to_period("M") - c).n + 1):
+            if max_periods is not None and k > max_periods:
+                break
+            kept = status.get(c + k)
+            rows.append({"cohort": str(c), "period": k, "size": len(ids),
+                         "retention": len(ids & kept) / len(ids) if kept is not None else np.nan})
+    tidy = pd.DataFrame(rows)
+    matrix = tidy.pivot(index="cohort", columns="period", values="retention").astype("float64")
+    matrix = matrix[matrix.notna().any(axis=1)]
+    matrix.index.name, matrix.columns.name = "cohort", "period"
+    matrix.attrs["sizes"] = tidy.drop_duplicates("cohort").set_index("cohort")["size"].loc[matrix.index].astype("int64")
+    return matrix
+
+
+def retention_cohorts(orders: pd.DataFrame, end, *, since=None, max_periods: int | None = None,
+                      business_model: BusinessModel | None = None, customers: pd.DataFrame | None = None,
+                      churn_events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Monthly cohort retention by the business model: :func:`subscription_cohorts` (contractual, from
+    cancellations) or :func:`cohort_retention` (repeat purchases); the model is decided for ``[since, end]``."""
+    if is_contractual(business_model, churn_events, since if since is not None else end, end):
+        return subscription_cohorts(customers, churn_events, end, orders=orders, since=since, max_periods=max_periods)
+    return cohort_retention(orders, end, freq="M", since=since, max_periods=max_periods)
+
+
 # -- engagement ---------------------------------------------------------------------------
 def engagement(interactions: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
     """Engagement of active customers (docs/indicators.md, Loyalty).
@@ -426,12 +566,14 @@ def referral_rate(customers: pd.DataFrame, start, end, *, min_n: int = MIN_N) ->
 
 
 def referral_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *,
-                        acquired_days: int = 365, min_n: int = MIN_N) -> pd.DataFrame:
+                        acquired_days: int = 365, min_n: int = MIN_N, business_model: BusinessModel | None = None,
+                        churn_events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Retention and value of referred vs other customers acquired in the year before the window.
 
     Customers who signed up in ``[start − acquired_days, start)`` are split
     by ``referred_by``; for each group: ``retention`` = share active in the
-    window (Wilson), ``value`` = mean revenue in the window per customer
+    window (contractual business: share still subscribed at its end; Wilson),
+    ``value`` = mean revenue in the window per customer
     (zeros included, t interval).  A third row ``difference`` holds referred −
     other (Newcombe and Welch intervals).  Association only: referred
     customers may differ in other ways.
@@ -444,14 +586,19 @@ def referral_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, en
     """
     lo, _ = window_bounds(start, end)
     cohort = rows_between(customers, "signup_date", lo - pd.Timedelta(days=acquired_days), lo - pd.Timedelta(days=1))
-    return _compare_groups(cohort, _referred(cohort), orders, start, end, ("referred", "other"), min_n)
+    kept = (subscribers_at(customers, churn_events, end, orders)
+            if is_contractual(business_model, churn_events, start, end) else None)
+    return _compare_groups(cohort, _referred(cohort), orders, start, end, ("referred", "other"), min_n, kept)
 
 
 def _compare_groups(cohort: pd.DataFrame, flag: pd.Series, orders: pd.DataFrame, start, end,
-                    names: tuple[str, str], min_n: int) -> pd.DataFrame:
+                    names: tuple[str, str], min_n: int, kept: set | None = None) -> pd.DataFrame:
     act = customer_activity(orders, start, end).set_index("customer_id")
     ids = cohort["customer_id"].astype("str")
-    active = ids.map(act["active"]).astype("boolean").fillna(False).astype(bool).to_numpy()
+    if kept is None:
+        active = ids.map(act["active"]).astype("boolean").fillna(False).astype(bool).to_numpy()
+    else:
+        active = ids.isin(kept).to_numpy()
     revenue = ids.map(act["revenue"]).astype("float64").fillna(0.0).to_numpy()
     f = np.asarray(flag, dtype=bool)
     rows = []
@@ -500,7 +647,8 @@ def redemption_rate(ledger: pd.DataFrame, start, end) -> float:
     return redeemed / earned if earned > 0 else float("nan")
 
 
-def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict:
+def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, end, *, min_n: int = MIN_N,
+                         business_model: BusinessModel | None = None, churn_events: pd.DataFrame | None = None) -> dict:
     """Loyalty-programme members vs non-members (association, not causal effect).
 
     * ``member_share``: members at the window end / customers signed up by
@@ -509,8 +657,9 @@ def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, e
       mean revenue per active customer (``members``, ``others`` as t-interval
       Estimates, ``difference`` with Welch interval);
     * ``retention``: among customers active in the previous period, share
-      active again in this window (``members``, ``others``, ``difference`` with
-      Newcombe interval).
+      active again in this window (contractual business: among subscribers at
+      the start, share still subscribed at the end; :func:`retention_sets`)
+      (``members``, ``others``, ``difference`` with Newcombe interval).
 
     Members and non-members differ in more than membership (keen customers
     join), so these differences describe association, not the programme's
@@ -525,9 +674,8 @@ def programme_comparison(customers: pd.DataFrame, orders: pd.DataFrame, start, e
     a = act[act["active"]]
     in_m = a["customer_id"].isin(member_ids).to_numpy()
     rev = a["revenue"].to_numpy()
-    ps, pe = previous_window(start, end, "period")
-    prev = active_customers(orders, ps, pe)
-    cur = set(a["customer_id"])
+    prev, cur = retention_sets(orders, start, end, customers=customers, churn_events=churn_events,
+                               contractual=is_contractual(business_model, churn_events, start, end))
     prev_m = [c in member_ids for c in sorted(prev)]
     prev_sorted = sorted(prev)
     k_m = sum(1 for c, m in zip(prev_sorted, prev_m) if m and c in cur)
@@ -618,20 +766,25 @@ def programme_table(comparison: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def loyalty_headline(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> dict[str, Estimate]:
+def loyalty_headline(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N,
+                     business_model: BusinessModel | None = None, customers: pd.DataFrame | None = None,
+                     churn_events: pd.DataFrame | None = None) -> dict[str, Estimate]:
     """The loyalty headline metrics by registry name.
 
     ``repeat_purchase_rate`` (:func:`repeat_purchase_rate`), ``purchase_frequency``
     (:func:`purchase_frequency`), ``inter_purchase_days_median``
     (:func:`inter_purchase_time`), ``retention_rate`` and ``retention_rate_yoy``
     (:func:`period_retention` against the previous period and the same period
-    last year) and ``customer_retention_rate`` (:func:`customer_retention_rate`).
+    last year) and ``customer_retention_rate`` (:func:`customer_retention_rate`);
+    the retention rates follow the business model (contractual: from
+    cancellations).
     """
+    sub = dict(business_model=business_model, customers=customers, churn_events=churn_events)
     return {
         "repeat_purchase_rate": repeat_purchase_rate(orders, start, end, min_n=min_n),
         "purchase_frequency": purchase_frequency(orders, start, end, min_n=min_n),
         "inter_purchase_days_median": inter_purchase_time(orders, start, end, min_n=min_n),
-        "retention_rate": period_retention(orders, start, end, min_n=min_n),
-        "retention_rate_yoy": period_retention(orders, start, end, "year", min_n=min_n),
-        "customer_retention_rate": customer_retention_rate(orders, start, end, min_n=min_n),
+        "retention_rate": period_retention(orders, start, end, min_n=min_n, **sub),
+        "retention_rate_yoy": period_retention(orders, start, end, "year", min_n=min_n, **sub),
+        "customer_retention_rate": customer_retention_rate(orders, start, end, min_n=min_n, **sub),
     }
