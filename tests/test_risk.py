@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from crmkit import risk
+from crmkit import churn, risk
 from crmkit.store.data import CRMData
 
 
@@ -70,11 +70,12 @@ def test_documented_thresholds_applied():
     assert risk.compliance_risk({"compliance": 70, "security": 55}).severity == "medium"
     assert risk.compliance_risk({"compliance": 39, "security": 80}).severity == "high"
     assert risk.compliance_risk({}).severity == "unknown"
-    r = risk.revenue_at_risk_risk(risk.revenue_at_risk(pd.Series({"a": 0.25}), pd.Series({"a": 100.0})))
+    one = churn.revenue_at_risk(_scores([0.25], [100.0]))
+    r = risk.revenue_at_risk_risk(one)
     assert r.severity == "high" and r.value == pytest.approx(0.25)
-    custom = risk.revenue_at_risk_risk(risk.revenue_at_risk(pd.Series({"a": 0.25}), pd.Series({"a": 100.0})),
-                                       thresholds={"revenue_at_risk_share": (0.3, 0.5, "higher")})
+    custom = risk.revenue_at_risk_risk(one, thresholds={"revenue_at_risk_share": (0.3, 0.5, "higher")})
     assert custom.severity == "low"
+    assert risk.revenue_at_risk_risk(None).severity == "unknown"
 
 
 def test_complaint_escalation_test_and_severity():
@@ -88,28 +89,46 @@ def test_complaint_escalation_test_and_severity():
     assert risk.complaint_risk(e).trend == "worsening"
 
 
+def _scores(p, r, source="model", threshold=None):
+    sc = pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(p))], "probability": p, "revenue": r})
+    sc.attrs.update(source=source, threshold=threshold, horizon_days=92, business_model="non_contractual")
+    return sc
+
+
 def test_trend_and_revenue_at_risk_by_hand():
     assert risk.trend(0.3, 0.2) == "worsening" and risk.trend(0.2, 0.3) == "improving"
     assert risk.trend(40, 60, "lower") == "worsening" and risk.trend(0.2, 0.204) == "stable"
-    r = risk.revenue_at_risk(pd.Series({"a": 0.8, "b": 0.1, "z": 0.9}), pd.Series({"a": 100.0, "b": 400.0, "c": 50.0}))
+    r = churn.revenue_at_risk(_scores([0.8, 0.1, 0.9], [100.0, 400.0, 0.0], threshold=0.8))
     assert r["expected_loss"] == pytest.approx(80 + 40) and r["share"] == pytest.approx(120 / 500)
-    assert r["customers_at_risk"] == 1 and r["revenue_high_risk"] == 100.0 and r["unscored"] == 1
+    assert r["high_risk"] == 2 and r["revenue_high_risk"] == 100.0 and r["expected_churners"] == pytest.approx(1.8)
+    # without a model nobody is singled out as high risk
+    assert churn.revenue_at_risk(_scores([0.2, 0.2], [10.0, 30.0], "churn_rate"))["high_risk"] == 0
+    reg = risk.revenue_at_risk_risk(r, currency="CNY")
+    assert reg.evidence_en.startswith("Expected loss CNY 120 = 24.0% of the trailing-12-month revenue of the 3 customers")
+    assert "early-warning model" in reg.evidence_en and "预警模型" in reg.evidence_zh
 
 
-def test_baseline_churn_probability_calibrated_by_recency():
-    rng = np.random.default_rng(0)
-    rows = []
-    # active customers order every ~20 days; lapsed customers stopped long ago
-    for i in range(60):
-        for d in range(0, 360, 20):
-            rows.append((f"A{i}", pd.Timestamp("2025-01-01") + pd.Timedelta(days=d + int(rng.integers(0, 3)))))
-    for i in range(60):
-        rows.append((f"L{i}", pd.Timestamp("2025-01-05") + pd.Timedelta(days=int(rng.integers(0, 40)))))
-    o = pd.DataFrame(rows, columns=["customer_id", "order_date"])
-    p = risk.baseline_churn_probability(o, "2025-12-31", 90)
-    assert p[[c for c in p.index if c.startswith("A")]].mean() < 0.2
-    assert p[[c for c in p.index if c.startswith("L")]].mean() > 0.8
-    assert p.between(0, 1).all()
+def test_register_revenue_at_risk_is_the_churn_report_figure():
+    """The register's revenue at risk is churn.revenue_at_risk of churn.churn_risk, as the churn report shows it."""
+    cust = pd.DataFrame({"customer_id": [f"c{i}" for i in range(8)], "signup_date": pd.to_datetime(["2024-01-01"] * 8)})
+    rows = [(f"c{i}", d, 100.0 + 10 * i) for i in range(8) for d in ("2025-03-01", "2025-06-01", "2025-08-20")]
+    rows += [(f"c{i}", "2025-11-15", 50.0) for i in range(4)]
+    orders = pd.DataFrame({"order_id": [str(i) for i in range(len(rows))], "customer_id": [r[0] for r in rows],
+                           "order_date": pd.to_datetime([r[1] for r in rows]), "amount": [r[2] for r in rows]})
+    data = CRMData("x", "2025-10-01", "2025-12-31", {"customers": cust, "orders": orders})
+    cur, prev = risk.register_revenue_at_risk(data, churn_inactivity_days=60)
+    model, _, scores = churn.churn_risk(cust, orders, "2025-10-01", "2025-12-31", inactivity_days=60)
+    assert cur == churn.revenue_at_risk(scores)
+    # no model (too little history): every customer at risk carries this period's churn rate
+    assert model is None and cur["source"] == "churn_rate"
+    rate = churn.period_churn_rate(cust, orders, "2025-10-01", "2025-12-31", inactivity_days=60)
+    assert rate.value == pytest.approx(4 / 8)  # c4-c7 last bought 2025-08-20: lapse 2025-10-19
+    # at risk at 2026-01-01: c0-c3 (bought 2025-11-15, within 60 days); trailing revenue 3 (100 + 10 i) + 50
+    assert cur["customers"] == 4 and cur["expected_loss"] == pytest.approx(0.5 * sum(3 * (100 + 10 * i) + 50 for i in range(4)))
+    assert cur["share"] == pytest.approx(0.5)
+    reg = risk.assess(data, churn_inactivity_days=60).set_index("key")
+    assert reg.loc["revenue_at_risk", "value"] == pytest.approx(cur["share"])
+    assert "this period's churn rate (50.0%)" in reg.loc["revenue_at_risk", "evidence_en"]
 
 
 def test_assess_register_tidy():

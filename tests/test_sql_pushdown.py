@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import churn, cost, customer_base as cb, loyalty, market, marketing, quality, risk, value
+from crmkit import churn, cost, customer_base as cb, loyalty, market, marketing, quality, value
 from crmkit.evaluation import due_diligence as dd
 from crmkit.clv.workflow import predictive_clv
 from crmkit.store.data import CRMData, rows_between
@@ -57,8 +57,8 @@ def _calls(d: CRMData) -> dict:
                                                                             campaigns=d.campaigns),
         "tenure_mix": lambda o: dd.tenure_mix(o, s, e),
         "period_revenue": lambda o: market.period_revenue(o, ["2025Q3", "2025Q4"]),
-        "inactivity_days": lambda o: risk.inactivity_days(o, e, q=0.5),
-        "baseline_churn_probability": lambda o: risk.baseline_churn_probability(o, e),
+        "at_risk_scores": lambda o: churn.at_risk_scores(None, d.customers, o, s, e, 92, churn_events=ev),
+        "subscription_status": lambda o: cb.subscription_status(d.customers, ev, e, orders=o),
         "predictive_clv": lambda o: (lambda r: {"model": r.model, **r.totals})(
             predictive_clv(o, end=e, margin_rate=0.3, n_draws=10)),
     }

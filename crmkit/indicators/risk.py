@@ -12,7 +12,9 @@ customer concentration top-10 customers' revenue share, top-1 % share,     top-1
                                                                            HHI ≥ 0.10 / 0.18
 channel dependency     largest order channel's revenue share, HHI         ≥ 60 % / 80 %
 customer-type depend.  largest customer type's revenue share, HHI         ≥ 60 % / 80 %
-revenue at risk        Σ churn probability × revenue / revenue             ≥ 10 % / 20 %
+revenue at risk        Σ churn probability × trailing revenue / trailing    ≥ 10 % / 20 %
+                       revenue of the customers at risk (the churn
+                       report's definition, crmkit.indicators.churn)
 complaint escalation   complaints per 1,000 customers, this vs previous    ratio ≥ 1.10 / ≥ 1.25
                        period, exact conditional test                      and significant
 data quality           completeness, ingest reject rate                    < 95 % / < 85 %;
@@ -26,6 +28,14 @@ above 1,800 points (0.18) a market is highly concentrated, above 1,000
 (0.10) moderately.  The other thresholds are conventions chosen for this
 register (change them with the ``thresholds`` argument); none is a law of
 nature, so the register shows the numbers beside every rating.
+
+Revenue at risk is :func:`crmkit.indicators.churn.revenue_at_risk` of
+:func:`crmkit.indicators.churn.churn_risk`: the customers at risk of churning
+in the next period by the churn report's definition (contractual:
+subscribers, who churn by cancelling; otherwise inactivity), scored by its
+early-warning model (or, without one, by the period churn rate), each
+weighted by their trailing 12-month revenue.  The churn report (04) shows
+the same number as its expected revenue at risk.
 """
 
 from __future__ import annotations
@@ -38,10 +48,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmkit.indicators.frames import flag, order_lines
-from crmkit.sqltext import timestamp_literal as _ts
+from crmkit.indicators import churn
+from crmkit.indicators.business_model import BusinessModel
+from crmkit.indicators.frames import flag
 from crmkit.store.data import CRMData
-from crmkit.store.sql import query
 from crmkit.indicators.value import top_share
 
 __all__ = [
@@ -52,10 +62,8 @@ __all__ = [
     "hhi",
     "concentration",
     "dependency",
-    "revenue_at_risk",
     "complaint_escalation",
-    "inactivity_days",
-    "baseline_churn_probability",
+    "register_revenue_at_risk",
     "concentration_risk",
     "dependency_risk",
     "revenue_at_risk_risk",
@@ -204,34 +212,6 @@ def dependency(revenue_by_group: pd.Series) -> dict[str, Any]:
     return {"largest": str(s.idxmax()), "largest_share": float(s.max() / total), "hhi": hhi(s), "groups": int(len(s))}
 
 
-def revenue_at_risk(probability: pd.Series, revenue: pd.Series, *, cutoff: float = 0.5) -> dict[str, float]:
-    """Expected revenue lost to churn.
-
-    Formula: ``Σ_i p_i · r_i`` over customers with both a churn probability
-    ``p_i`` (e.g. from the churn early-warning model, or
-    :func:`baseline_churn_probability`) and revenue ``r_i``; ``share`` =
-    that / Σ r_i; ``customers_at_risk`` = customers with p ≥ *cutoff* and
-    ``revenue_high_risk`` their revenue.  Customers without a probability
-    are left out (count in ``unscored``).
-
-    Examples
-    --------
-    >>> r = revenue_at_risk(pd.Series({"a": 0.5, "b": 0.1}), pd.Series({"a": 100.0, "b": 300.0, "c": 50.0}))
-    >>> r["expected_loss"], r["share"], r["unscored"]
-    (80.0, 0.2, 1)
-    """
-    rev = pd.Series(revenue, dtype="float64")
-    p = pd.Series(probability, dtype="float64").clip(0, 1)
-    both = rev.index.intersection(p.dropna().index)
-    r, q = rev.loc[both].clip(lower=0), p.loc[both]
-    total = float(r.sum())
-    loss = float((r * q).sum())
-    high = q >= cutoff
-    return {"expected_loss": loss, "share": loss / total if total > 0 else np.nan, "revenue": total,
-            "customers": int(len(both)), "customers_at_risk": int(high.sum()),
-            "revenue_high_risk": float(r[high].sum()), "unscored": int(len(rev.index.difference(both)))}
-
-
 def complaint_escalation(complaints: int, customers: int, previous_complaints: int, previous_customers: int) -> dict[str, float]:
     """Complaints per 1,000 customers, this vs previous period, with an exact test.
 
@@ -257,83 +237,6 @@ def complaint_escalation(complaints: int, customers: int, previous_complaints: i
     return {"rate": rate, "previous_rate": prev, "ratio": ratio, "p_value": p, "complaints": int(complaints),
             "previous_complaints": int(previous_complaints), "customers": int(customers),
             "previous_customers": int(previous_customers)}
-
-
-def inactivity_days(orders: pd.DataFrame, as_of, q: float = 0.9, *, lower: int = 30, upper: int = 365) -> int:
-    """Inactivity threshold for churn: the *q* quantile of inter-purchase times (days), clipped to [lower, upper].
-
-    docs/indicators.md (Churn): a customer is churned after ``churn_inactivity_days``
-    without an order, by default the 90th percentile of the time between a
-    customer's consecutive orders.
-
-    Examples
-    --------
-    >>> o = pd.DataFrame({"customer_id": ["a"] * 3 + ["b"] * 2,
-    ...                   "order_date": pd.to_datetime(["2025-01-01", "2025-03-02", "2025-07-30", "2025-01-01", "2025-02-10"])})
-    >>> inactivity_days(o, "2025-12-31", q=0.5)
-    60
-    """
-    as_of = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
-    r = query(f"""
-        WITH g AS (
-            SELECT epoch(order_date) - epoch(lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date)) AS s
-            FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
-        )
-        SELECT count(*) AS n, quantile_cont(s / 86400.0, {float(q)!r}) AS qv FROM g WHERE s > 0""", o=order_lines(orders))
-    if int(r["n"].iloc[0]) == 0:
-        return int(upper)
-    return int(min(max(round(float(r["qv"].iloc[0])), lower), upper))
-
-
-def baseline_churn_probability(orders: pd.DataFrame, as_of, horizon_days: int | None = None, *, bins: int = 10,
-                               prior_weight: float = 5.0) -> pd.Series:
-    """Empirical probability that a customer places no order in the next *horizon_days*.
-
-    *horizon_days* defaults to :func:`inactivity_days` (the churn threshold).
-
-    A transparent fallback when no fitted churn model is at hand.  It is
-    calibrated one horizon back: at ``c = as_of − horizon`` each customer's
-    recency (days since the last non-return order up to ``c``) is binned into
-    quantile bins, and the share of customers in each bin who ordered
-    nothing in ``(c, as_of]`` is the bin's probability, shrunk toward the
-    overall share with *prior_weight* pseudo-customers (``(k + w·p̄) / (n +
-    w)``).  Today's customers get the probability of their recency bin at
-    *as_of*.  This is the inactivity definition of churn (docs/indicators.md).
-
-    Returns
-    -------
-    Series
-        ``churn_probability`` indexed by customer_id (customers with an order up to *as_of*).
-    """
-    if not horizon_days:
-        horizon_days = inactivity_days(orders, as_of)
-    as_of = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
-    cut = as_of - pd.Timedelta(days=int(horizon_days))
-    per = query(f"""
-        SELECT customer_id, max(order_date) FILTER (WHERE order_date < {_ts(cut)}) AS before,
-               count(*) FILTER (WHERE order_date >= {_ts(cut)}) > 0 AS after, max(order_date) AS last
-        FROM o WHERE NOT is_return AND customer_id IS NOT NULL AND order_date < {_ts(as_of)}
-        GROUP BY customer_id ORDER BY customer_id""", o=order_lines(orders)).set_index("customer_id")
-    known = per[per["before"].notna()]
-    if known.empty:
-        return pd.Series(dtype="float64", name="churn_probability")
-    before = pd.to_datetime(known["before"])
-    rec_c = (cut - before).dt.days.astype("float64")
-    churned = ~known["after"].to_numpy(dtype=bool)
-    edges = np.unique(np.quantile(rec_c, np.linspace(0, 1, bins + 1)))
-    if edges.size < 2:
-        edges = np.array([rec_c.min(), rec_c.min() + 1])
-    edges[0], edges[-1] = -np.inf, np.inf
-    b = np.digitize(rec_c, edges[1:-1])
-    overall = float(churned.mean())
-    k = pd.Series(churned.astype(float)).groupby(b).sum()
-    n = pd.Series(churned.astype(float)).groupby(b).size()
-    p_bin = (k + prior_weight * overall) / (n + prior_weight)
-    last = pd.to_datetime(per["last"])
-    rec_now = (as_of - last).dt.days.astype("float64")
-    b_now = np.digitize(rec_now, edges[1:-1])
-    prob = pd.Series(b_now, index=last.index).map(p_bin).fillna(overall)
-    return prob.rename("churn_probability").astype("float64")
 
 
 # ----------------------------------------------------------------------------- risks
@@ -418,20 +321,41 @@ def dependency_risk(kind: str, current: Mapping[str, Any], previous: Mapping[str
                 trend(v, prev, d), m, h, dict(current))
 
 
-def revenue_at_risk_risk(current: Mapping[str, float], previous: Mapping[str, float] | None = None, *,
+def revenue_at_risk_risk(current: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                          currency: str = "CNY", thresholds: Mapping[str, tuple[float, float, str]] | None = None) -> Risk:
-    """Revenue at risk from predicted churn (:func:`revenue_at_risk` results)."""
+    """Revenue at risk from churn (:func:`crmkit.indicators.churn.revenue_at_risk` results; None: not measurable)."""
     m, h, d = _thr("revenue_at_risk_share", thresholds)
-    v = current["share"]
+    name = ("revenue_at_risk", "Revenue at risk from churn", "流失导致的收入风险")
+    if current is None or not current.get("customers"):
+        why = ("no customer is at risk of churning at the end of the period" if current is not None
+               else "churn cannot be defined (no churn events and no customer bought twice)")
+        why_zh = "期末没有面临流失风险的客户" if current is not None else "无法界定流失（没有流失事件，也没有客户购买过两次）"
+        return Risk(*name, "unknown", np.nan, "ratio", f"Not measured: {why}.", f"未计量：{why_zh}。",
+                    threshold_medium=m, threshold_high=h, details=dict(current or {}))
+    c = current
+    v = c["share"]
     prev = (previous or {}).get("share", np.nan)
-    loss = current["expected_loss"]
+    horizon = c.get("horizon_days") or 0
+    if c.get("source") == "model":
+        how_en = (f"scored by the churn report's early-warning model; {c['high_risk']:,} are in the top 10% of scores "
+                  f"({currency} {c['revenue_high_risk']:,.0f} of revenue)")
+        how_zh = (f"按流失报告的预警模型评分；其中 {c['high_risk']:,} 名位于评分前 10%"
+                  f"（收入 {currency} {c['revenue_high_risk']:,.0f}）")
+    else:
+        how_en = f"each carrying this period's churn rate ({_pct(c['churn_rate'])}), as no early-warning model could be fitted"
+        how_zh = f"无法拟合预警模型，每名客户按本期流失率（{_pct(c['churn_rate'])}）计"
+    contractual = c.get("business_model") == "contractual"
+    rate_en = (f"This period {_pct(c['churn_rate'])} of the {c['at_risk']:,} customers at risk at its start "
+               + ("cancelled" if contractual else "churned (inactivity)") + ", as in the churn report.")
+    rate_zh = (f"本期期初在册的 {c['at_risk']:,} 名客户中 {_pct(c['churn_rate'])} "
+               + ("解约" if contractual else "流失（不活跃）") + "，与流失报告一致。")
     return Risk(
-        "revenue_at_risk", "Revenue at risk from churn", "流失导致的收入风险", severity(v, m, h, d), v, "ratio",
-        f"Expected loss {currency} {loss:,.0f} = {_pct(v)} of the scored customers' revenue; "
-        f"{current['customers_at_risk']:,} of {current['customers']:,} customers have churn probability ≥ 50%.",
-        f"预期损失 {currency} {loss:,.0f}，占已评分客户收入的 {_pct(v)}；"
-        f"{current['customers']:,} 个客户中有 {current['customers_at_risk']:,} 个流失概率 ≥ 50%。",
-        prev, trend(v, prev, d), m, h, dict(current),
+        *name, severity(v, m, h, d), v, "ratio",
+        f"Expected loss {currency} {c['expected_loss']:,.0f} = {_pct(v)} of the trailing-12-month revenue of the "
+        f"{c['customers']:,} customers at risk of churning in the next {horizon} days, {how_en}. " + rate_en,
+        f"预期损失 {currency} {c['expected_loss']:,.0f}，占未来 {horizon} 天面临流失风险的 {c['customers']:,} 名客户"
+        f"近 12 个月收入的 {_pct(v)}，{how_zh}。" + rate_zh,
+        prev, trend(v, prev, d), m, h, dict(c),
     )
 
 
@@ -523,10 +447,46 @@ def _customer_revenue(orders: pd.DataFrame) -> pd.Series:
     return orders.groupby("customer_id")["amount"].sum()
 
 
+def register_revenue_at_risk(data: CRMData, *, business_model: BusinessModel | None = None,
+                             churn_inactivity_days: int = 0, previous: bool = True) -> tuple[dict | None, dict | None]:
+    """Revenue at risk of the window and of the previous window, by the churn report's definition.
+
+    :func:`crmkit.indicators.churn.revenue_at_risk` of
+    :func:`crmkit.indicators.churn.churn_risk` over ``[data.start,
+    data.end]`` with the report's *business_model* (resolved from the churn
+    events when None) and inactivity threshold (*churn_inactivity_days*, or
+    derived at the window end); the previous window of equal length is scored
+    the same way (same business model and threshold) for the trend.
+
+    Returns
+    -------
+    (dict or None, dict or None)
+        Current and previous results; None where churn cannot be defined (no
+        churn events and no customer who bought twice).
+    """
+    orders = data.source("orders")  # aggregated where the rows are
+    events = data.churn_events if data.has("churn_events") else None
+    bm = churn.business_model_of(business_model, events, data.start, data.end)
+    opts = dict(business_model=bm, churn_events=events if bm.contractual else None,
+                tickets=data.tickets if data.has("tickets") else None,
+                surveys=data.surveys if data.has("surveys") else None,
+                interactions=data.interactions if data.has("interactions") else None)
+    try:
+        days = None if bm.contractual else (churn_inactivity_days or churn.inactivity_threshold(orders, data.end))
+    except ValueError:  # no customer bought twice: no inactivity threshold
+        return None, None
+    def one(start, end) -> dict:
+        return churn.revenue_at_risk(churn.churn_risk(data.customers, orders, start, end, horizon_days=data.days,
+                                                      inactivity_days=days, **opts)[2])
+    cur = one(data.start, data.end)
+    prev = one(*data.previous_window()) if previous else None
+    return cur, prev
+
+
 def assess(
     data: CRMData,
     *,
-    churn_probability: pd.Series | None = None,
+    business_model: BusinessModel | None = None,
     completeness: float | None = None,
     reject_rate: float | None = None,
     maturity_scores: Mapping[str, float] | None = None,
@@ -540,12 +500,12 @@ def assess(
     Concentration and dependency are measured on revenue (Σ amount, net of
     returns) in the window and, for the trend, in the previous window of
     equal length; complaints per 1,000 active customers (customers with an
-    order in the window) likewise.  Revenue at risk uses
-    *churn_probability* (default :func:`baseline_churn_probability` at the
-    end of the window, horizon *churn_inactivity_days* or, when 0,
-    :func:`inactivity_days`) against each customer's revenue in the window;
-    with the default, the previous window is scored the same way for the trend.  Data quality and compliance risks
-    are included when their inputs are given.
+    order in the window) likewise.  Revenue at risk is
+    :func:`register_revenue_at_risk`: the churn report's definition
+    (:func:`crmkit.indicators.churn.revenue_at_risk`) with *business_model*
+    and *churn_inactivity_days* (0: derived), the previous window scored the
+    same way for the trend.  Data quality and compliance risks are included
+    when their inputs are given.
     """
     start, end = data.start, data.end
     p_start, p_end = data.previous_window()
@@ -563,16 +523,9 @@ def assess(
             return o.groupby(t)["amount"].sum()
         risks.append(dependency_risk("customer_type", dependency(by_type(cur_o)), dependency(by_type(prev_o)),
                                      thresholds=thresholds))
-    orders = data.source("orders")  # aggregated where the rows are
-    horizon = churn_inactivity_days or inactivity_days(orders, end)
-    if churn_probability is None:
-        prob = baseline_churn_probability(orders, end, horizon)
-        prev_prob = baseline_churn_probability(orders, p_end, horizon)
-        prev_rar = revenue_at_risk(prev_prob, _customer_revenue(prev_o)) if len(prev_o) else None
-    else:
-        prob, prev_rar = churn_probability, None
-    risks.append(revenue_at_risk_risk(revenue_at_risk(prob, _customer_revenue(cur_o)), prev_rar, currency=currency,
-                                      thresholds=thresholds))
+    rar, prev_rar = register_revenue_at_risk(data, business_model=business_model,
+                                             churn_inactivity_days=churn_inactivity_days)
+    risks.append(revenue_at_risk_risk(rar, prev_rar, currency=currency, thresholds=thresholds))
     if data.has("tickets"):
         def complaints(lo, hi) -> int:
             w = data.window("tickets", lo, hi)
