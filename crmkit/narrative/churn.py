@@ -15,7 +15,7 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
-__all__ = ["DIMENSION_LABELS", "REASON_SOURCES", "SEGMENT_TABLE", "overview_tiles", "overview", "trend",
+__all__ = ["DIMENSION_LABELS", "dimension_label", "REASON_SOURCES", "SEGMENT_TABLE", "overview_tiles", "overview", "trend",
            "segment_rows", "segments", "NO_SEGMENTS", "reasons", "NO_REASONS", "survival", "NO_SURVIVAL", "hazards",
            "NO_HAZARDS", "warning_tiles", "warning_model", "NO_WARNING_MODEL", "risk_table", "risk_now",
            "NO_RISK_SCORES", "cost_tiles", "cost"]
@@ -25,7 +25,17 @@ DIMENSION_LABELS: dict[str, tuple[str, str]] = {
     "customer_type": ("Customer type", "客户类型"), "channel": ("Main order channel", "主要下单渠道"),
     "acquisition_channel": ("Acquisition channel", "获客渠道"), "region": ("Region", "地区"),
     "cohort": ("Quarter of first purchase", "首购季度"),
+    "tenure_band": ("Tenure at period start (months)", "期初客户时长（月）"), "segment": ("Segment", "客户分群"),
 }
+
+
+def dimension_label(dimension: str) -> tuple[str, str]:
+    """(en, zh) name of a churn split; an ``attr_*`` column is named by the rest of its name."""
+    if dimension in DIMENSION_LABELS:
+        return DIMENSION_LABELS[dimension]
+    name = dimension[5:] if dimension.startswith("attr_") else dimension
+    name = name.replace("_", " ").strip() or dimension
+    return name[:1].upper() + name[1:], name
 #: Where a churn reason comes from (``source`` of :func:`crmkit.indicators.churn.churn_reasons`).
 REASON_SOURCES: dict[str, tuple[str, str]] = {
     "stated": ("stated at cancellation", "退订时填写"), "complaint": ("complaint before churn", "流失前投诉"),
@@ -46,7 +56,8 @@ NO_SURVIVAL = Bilingual("No churn has been observed yet, so survival curves cann
 NO_HAZARDS = Bilingual("Too few churn events or customer attributes for a hazard model.", "流失事件或客户属性不足，无法建立风险模型。")
 NO_WARNING_MODEL = Bilingual("Not enough history with both churners and stayers to train and test an early-warning model.",
                              "历史数据不足（需同时有流失与留存客户），无法训练和检验预警模型。")
-NO_RISK_SCORES = Bilingual("No early-warning model, so current customers are not scored.", "没有预警模型，未对当前客户评分。")
+NO_RISK_SCORES = Bilingual("No customer is at risk of churning at the end of the period, so no revenue is at risk.",
+                           "期末没有面临流失风险的客户，因此没有风险收入。")
 
 
 def _pct(x: Any, digits: int = 1) -> str:
@@ -84,9 +95,11 @@ def overview(rate: Estimate, churned: int, threshold: int | None, *, explicit: b
         The threshold was set in the parameters rather than derived.
     """
     if explicit:
-        en = ("Churn is taken from the company's recorded cancellations (churn events); customers who ordered again "
-              "after cancelling count as won back.")
-        zh = "流失取自公司记录的退订/解约事件；退订后再次下单的客户视为已挽回。"
+        en = ("Churn is taken from the company's recorded cancellations (churn events): the customers at risk are the "
+              "subscribers at the start of the period (signed up and not cancelled), and those who cancelled during it "
+              "churned; customers who ordered again after cancelling count as won back.")
+        zh = ("流失取自公司记录的退订/解约事件：期初在册客户为期初的订阅客户（已注册且未解约），其中本期解约的即为流失；"
+              "退订后再次下单的客户视为已挽回。")
     else:
         src_en = ("set in the parameters" if threshold_given else
                   "derived as the 90th percentile of the time between purchases, so nine in ten normal gaps are shorter")
@@ -104,8 +117,9 @@ def overview(rate: Estimate, churned: int, threshold: int | None, *, explicit: b
     else:
         ci_en = f" (95% interval {_pct(rate.ci_low)}–{_pct(rate.ci_high)})"
         ci_zh = f"（95% 区间 {_pct(rate.ci_low)}–{_pct(rate.ci_high)}）"
+    who = "subscribers" if explicit else "customers active"
     return Bilingual(
-        en + f" Of the {rate.n:,} customers active at the start of the period, {churned:,} churned during it: a churn "
+        en + f" Of the {rate.n:,} {who} at the start of the period, {churned:,} churned during it: a churn "
         f"rate of {_pct(rate.value)}{ci_en}.",
         zh + f" 期初在册的 {rate.n:,} 名客户中有 {churned:,} 名在本期流失，流失率 {_pct(rate.value)}{ci_zh}。",
     )
@@ -138,8 +152,7 @@ def trend(rate: Estimate, previous: pd.Series | None, differ: bool) -> Bilingual
 # -- segments ----------------------------------------------------------------------------------
 def segment_rows(segments: pd.DataFrame, fmt: Formatter) -> pd.DataFrame:
     """*segments* (:func:`~crmkit.indicators.churn.churn_by_segments`) with the attribute names in the report language."""
-    names = {k: fmt.t(*v) for k, v in DIMENSION_LABELS.items()}
-    return segments.assign(dimension=segments["dimension"].map(lambda d: names.get(d, d)))
+    return segments.assign(dimension=segments["dimension"].map(lambda d: fmt.t(*dimension_label(d))))
 
 
 def segments(extremes: tuple[pd.Series, pd.Series] | None) -> Bilingual | None:
@@ -175,15 +188,24 @@ def reasons(table: pd.DataFrame) -> Bilingual:
 
 
 # -- survival ----------------------------------------------------------------------------------------
-def survival(one_year: float, median_days: float) -> Bilingual:
-    """One-year survival and median lifetime (NaN: more than half never churned) of the Kaplan–Meier curve."""
+def survival(one_year: float, median_days: float, *, contractual: bool = False) -> Bilingual:
+    """One-year survival and median lifetime (NaN: more than half never churned) of the Kaplan–Meier curve.
+
+    *contractual*: lifetime runs from sign-up to cancellation.
+    """
     known = not is_missing(median_days)
+    if contractual:
+        head_en = f"{one_year:.0%} of customers are still subscribed one year after signing up; "
+        head_zh = f"注册一年后仍有 {one_year:.0%} 的客户在订阅；"
+    else:
+        head_en = f"{one_year:.0%} of customers are still active one year after their first purchase; "
+        head_zh = f"首购一年后仍有 {one_year:.0%} 的客户未流失；"
     return Bilingual(
-        f"{one_year:.0%} of customers are still active one year after their first purchase; "
+        head_en
         + (f"half have churned after {median_days:,.0f} days. " if known else
            "more than half have not churned within the observed history. ")
         + "Customers who have not churned yet are censored (counted only while observed), so recent customers do not bias the curve.",
-        f"首购一年后仍有 {one_year:.0%} 的客户未流失；"
+        head_zh
         + (f"一半客户在 {median_days:,.0f} 天后流失。" if known else "在可观察期内流失客户不到一半。")
         + "尚未流失的客户按删失处理（只在被观察期间计入），因此新客户不会造成偏差。",
     )
@@ -244,7 +266,7 @@ def warning_model(model: Any, evaluation: dict) -> Bilingual:
 
 def risk_table(by: str) -> dict[str, Any]:
     """Layout of the current-risk table split by the customer attribute *by* (keywords of ``Report.table``)."""
-    seg = DIMENSION_LABELS.get(by, (by.replace("_", " ").capitalize(), by))
+    seg = dimension_label(by)
     return {
         "formats": {"customers": "count", "high_risk": "count", "expected_churners": "count", "revenue_at_risk": "currency"},
         "labels": {"segment": seg, "customers": ("Active customers", "在册客户"), "high_risk": ("High risk (top 10%)", "高风险（前 10%）"),
@@ -253,15 +275,31 @@ def risk_table(by: str) -> dict[str, Any]:
     }
 
 
-def risk_now(scored: int, expected_churners: float, horizon_days: int, revenue_at_risk: float, currency: str = "CNY") -> Bilingual:
-    """Customers expected to churn next period and the trailing revenue they carry (counts only)."""
+def risk_now(at_risk: dict, currency: str = "CNY") -> Bilingual:
+    """Customers expected to churn next period and the revenue at risk (:func:`~crmkit.indicators.churn.revenue_at_risk`).
+
+    Counts only; the definition is the one the risk register (report 12) uses.
+    """
+    if not at_risk["customers"]:
+        return NO_RISK_SCORES
     en, zh = _both(currency)
+    r = at_risk
+    h = r["horizon_days"]
+    if r["source"] == "model":
+        how_en, how_zh = "the early-warning model's probabilities", "预警模型的流失概率"
+    else:
+        how_en = f"this period's churn rate ({_pct(r['churn_rate'])}) for each, as no early-warning model could be fitted"
+        how_zh = f"本期流失率（{_pct(r['churn_rate'])}；无法拟合预警模型，每名客户均按此计）"
+    share_en = "" if is_missing(r["share"]) else f" ({_pct(r['share'])} of their trailing-12-month revenue)"
+    share_zh = "" if is_missing(r["share"]) else f"（占其近 12 个月收入的 {_pct(r['share'])}）"
     return Bilingual(
-        f"Scoring the {scored:,} customers active at the end of the period, about {expected_churners:,.0f} are expected to "
-        f"churn in the next {horizon_days} days, carrying {en.fmt(revenue_at_risk, 'currency')} of trailing-12-month revenue. "
-        "Counts only: individual customers are not listed in this report.",
-        f"对期末在册的 {scored:,} 名客户评分，预计约 {expected_churners:,.0f} 名将在未来 {horizon_days} 天内流失，涉及近 12 个月收入 "
-        f"{zh.fmt(revenue_at_risk, 'currency')}。本报告只列示数量，不列出具体客户。",
+        f"Of the {r['customers']:,} customers at risk of churning at the end of the period, about "
+        f"{r['expected_churners']:,.0f} are expected to churn in the next {h} days by {how_en}; revenue at risk = Σ "
+        f"probability × trailing-12-month revenue = {en.fmt(r['expected_loss'], 'currency')}{share_en}. The risk "
+        "register uses the same figure. Counts only: individual customers are not listed in this report.",
+        f"期末面临流失风险的 {r['customers']:,} 名客户中，按{how_zh}，预计约 {r['expected_churners']:,.0f} 名将在未来 {h} 天内流失；"
+        f"风险收入 = Σ 流失概率 × 近 12 个月收入 = {zh.fmt(r['expected_loss'], 'currency')}{share_zh}。风险登记册采用同一数字。"
+        "本报告只列示数量，不列出具体客户。",
     )
 
 

@@ -10,7 +10,8 @@ from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
 __all__ = ["DIMENSION_NAMES", "MEASURE_NAMES", "dimension_name", "overview", "growth", "monthly", "customer_types",
-           "segments", "missing_dimensions", "market_share", "no_market_size", "columns", "overview_tiles"]
+           "segments", "missing_dimensions", "market_share", "no_market_size", "columns", "overview_tiles",
+           "subscriber_tiles", "subscribers"]
 
 #: Names of the segmentation attributes (en, zh).
 DIMENSION_NAMES: dict[str, tuple[str, str]] = {
@@ -221,3 +222,28 @@ def overview_tiles(counts: dict[str, int], active_share: Estimate, growth: pd.Da
             ("active_customer_share", active_share),
             (("Active customers vs previous period", "活跃客户环比"), g.loc["active", "growth"], "ratio"),
             (("Active customers vs last year", "活跃客户同比"), g.loc["active", "yoy"], "ratio")]
+
+
+def subscriber_tiles(counts: dict[str, int]) -> list[tuple]:
+    """KPI tiles of the subscriber flows (:func:`crmkit.customer_base.subscriber_counts`)."""
+    return [("subscribers_start", counts["start"]), ("subscribers_end", counts["end"]), ("gross_adds", counts["gross_adds"]),
+            ("cancellations", counts["cancellations"]), ("net_adds", counts["net_adds"])]
+
+
+def subscribers(counts: dict[str, int], start, end) -> Bilingual:
+    """Subscribers at the start and end of the period and the flows between them (contractual business)."""
+    s0, s1 = pd.Timestamp(start), pd.Timestamp(end)
+    c = counts
+    rule_en = ("A subscriber has signed up and not cancelled; a purchase after cancelling counts as winning the customer "
+               "back.")
+    rule_zh = "订阅客户指已注册且未解约的客户；解约后再次购买视为挽回。"
+    if not c["start"] and not c["end"] and not c["gross_adds"]:
+        return Bilingual(f"No subscribers between {s0:%Y-%m-%d} and {s1:%Y-%m-%d}. " + rule_en,
+                         f"{s0:%Y-%m-%d} 至 {s1:%Y-%m-%d} 期间没有订阅客户。" + rule_zh)
+    return Bilingual(
+        f"{c['start']:,} subscribers at the start of the period ({s0:%Y-%m-%d}) and {c['end']:,} at its end "
+        f"({s1:%Y-%m-%d}): {c['gross_adds']:,} joined ({c['new']:,} new sign-ups, {c['won_back']:,} won back) and "
+        f"{c['cancellations']:,} cancelled, a net change of {c['net_adds']:+,}. " + rule_en,
+        f"期初（{s0:%Y-%m-%d}）有 {c['start']:,} 名订阅客户，期末（{s1:%Y-%m-%d}）有 {c['end']:,} 名：新增 {c['gross_adds']:,} 名"
+        f"（新注册 {c['new']:,} 名，挽回 {c['won_back']:,} 名），解约 {c['cancellations']:,} 名，净变化 {c['net_adds']:+,}。" + rule_zh,
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.formatting import Bilingual, Formatter, is_missing
 
-__all__ = ["period_label", "headline_tiles", "overview", "retention_trend", "cohorts", "inter_purchase", "engagement_tiles",
+__all__ = ["period_label", "headline_tiles", "overview", "retention_trend", "cohorts", "no_cohorts", "inter_purchase", "engagement_tiles",
            "engagement", "referrals", "programme_tiles", "programme", "columns"]
 
 
@@ -27,8 +27,12 @@ def period_label(start, end) -> str:
     return f"{pd.Timestamp(start):%Y-%m}–{pd.Timestamp(end):%Y-%m}"
 
 
-def overview(rpr: Estimate, freq: Estimate, gap: Estimate, ret: Estimate, ret_y: Estimate, crr: Estimate) -> Bilingual:
-    """Repeat purchase, frequency, median days between purchases, period retention and CRR (each may be missing)."""
+def overview(rpr: Estimate, freq: Estimate, gap: Estimate, ret: Estimate, ret_y: Estimate, crr: Estimate, *,
+             contractual: bool = False) -> Bilingual:
+    """Repeat purchase, frequency, median days between purchases, period retention and CRR (each may be missing).
+
+    *contractual*: the retention rates are subscriber retention (from cancellations) and CRR equals the period retention.
+    """
     en, zh = [], []
     if rpr.n:
         en.append(f"{_pct(rpr.value)} of the {rpr.n:,} customers who bought in the period bought at least twice, "
@@ -43,6 +47,8 @@ def overview(rpr: Estimate, freq: Estimate, gap: Estimate, ret: Estimate, ret_y:
     else:
         en.append("there were no repeat purchases. ")
         zh.append("本期没有复购。")
+    if contractual:
+        return Bilingual("".join(en) + _subscriber_retention(ret, ret_y)[0], "".join(zh) + _subscriber_retention(ret, ret_y)[1])
     last_en = f" (same period last year: {_pct(ret_y.value)} of {ret_y.n:,})" if ret_y.n else " (no customers in the same period last year)"
     last_zh = f"（去年同期：{ret_y.n:,} 名中 {_pct(ret_y.value)}）" if ret_y.n else "（去年同期没有活跃客户）"
     if ret.n:
@@ -61,6 +67,24 @@ def overview(rpr: Estimate, freq: Estimate, gap: Estimate, ret: Estimate, ret_y:
     return Bilingual("".join(en), "".join(zh))
 
 
+def _subscriber_retention(ret: Estimate, ret_y: Estimate) -> tuple[str, str]:
+    """Sentences on subscriber retention over the period and over twelve months (contractual business)."""
+    if ret.n:
+        en = (f"Retention is read from cancellations: {_pct(ret.value)} of the {ret.n:,} subscribers at the start of the "
+              "period were still subscribed at its end (CRR = (E − N)/S on the subscriber base is the same figure). ")
+        zh = f"留存依据解约记录计算：期初 {ret.n:,} 名订阅客户中 {_pct(ret.value)} 在期末仍在订阅（以订阅客户为口径的 CRR = (E − N)/S 与之相同）。"
+    else:
+        en = "Retention is read from cancellations, but there were no subscribers at the start of the period. "
+        zh = "留存依据解约记录计算，但期初没有订阅客户。"
+    if ret_y.n:
+        en += f"Of the {ret_y.n:,} subscribers at the end of the same period last year, {_pct(ret_y.value)} are still subscribed."
+        zh += f"去年同期期末的 {ret_y.n:,} 名订阅客户中，{_pct(ret_y.value)} 仍在订阅。"
+    else:
+        en += "There were no subscribers at the end of the same period last year."
+        zh += "去年同期期末没有订阅客户。"
+    return en, zh
+
+
 def retention_trend(trend: pd.DataFrame) -> Bilingual:
     """Period retention of the first and the last period of :func:`crmkit.loyalty.retention_trend`."""
     first, last = trend.iloc[0], trend.iloc[-1]
@@ -74,10 +98,24 @@ def retention_trend(trend: pd.DataFrame) -> Bilingual:
     )
 
 
-def cohorts(cohort_count: int, first_buyers: int, month1: float, month3: float) -> Bilingual:
-    """Size-weighted retention one and three months after the first purchase (:func:`crmkit.loyalty.weighted_cohort_retention`)."""
+def cohorts(cohort_count: int, first_buyers: int, month1: float, month3: float, *, contractual: bool = False) -> Bilingual:
+    """Size-weighted retention one and three months after the first purchase (:func:`crmkit.loyalty.weighted_cohort_retention`).
+
+    *contractual*: sign-up cohorts of :func:`crmkit.loyalty.subscription_cohorts` (still subscribed, from cancellations).
+    """
     def part(x: float, en: str, zh: str) -> tuple[str, str]:
         return (f"{_pct(x)} {en}", f"{_pct(x)} {zh}") if not is_missing(x) else (f"none can yet be followed {en}", f"尚无客户可观察{zh}")
+
+    if contractual:
+        m1_en, m1_zh = part(month1, "were still subscribed at the end of the month after signing up", "在注册次月月末仍在订阅")
+        m3_en, m3_zh = part(month3, "three months after", "在三个月后仍在订阅")
+        return Bilingual(
+            f"Across the last {cohort_count} monthly sign-up cohorts ({first_buyers:,} subscribers), {m1_en} and {m3_en} "
+            "(weighted by cohort size; a subscriber is retained until they cancel). Recent cohorts can only be followed for "
+            "a few months, so their later cells are blank rather than zero.",
+            f"近 {cohort_count} 个月度注册同期群（共 {first_buyers:,} 名订阅客户）中，{m1_zh}，{m3_zh}（按同期群规模加权；"
+            "客户解约前均视为留存）。新近同期群只能观察几个月，因此其后续格子为空白而非零。",
+        )
 
     m1_en, m1_zh = part(month1, "bought again in the month after their first purchase", "在首购次月再次购买")
     m3_en, m3_zh = part(month3, "three months later", "在三个月后再次购买")
@@ -87,6 +125,14 @@ def cohorts(cohort_count: int, first_buyers: int, month1: float, month3: float) 
         f"近 {cohort_count} 个月度同期群（共 {first_buyers:,} 名首购客户）中，{m1_zh}，{m3_zh}（按同期群规模加权）。"
         "新近同期群只能观察几个月，因此其后续格子为空白而非零。",
     )
+
+
+def no_cohorts(contractual: bool = False) -> Bilingual:
+    """Why the cohort section is empty."""
+    if contractual:
+        return Bilingual("No sign-ups in the last twelve months whose subscription can be followed to a month end.",
+                         "近十二个月没有可观察到月末订阅状态的新注册客户。")
+    return Bilingual("No first purchases in the last twelve months.", "近十二个月没有首购客户。")
 
 
 def inter_purchase(repeats: int, gap: Estimate, q90: float) -> Bilingual:
@@ -123,9 +169,11 @@ def engagement(eng: dict[str, Estimate]) -> Bilingual:
     return Bilingual(en, zh)
 
 
-def referrals(rate: Estimate, difference: pd.Series, clear: bool, currency: str = "CNY") -> Bilingual:
+def referrals(rate: Estimate, difference: pd.Series, clear: bool, currency: str = "CNY", *,
+              contractual: bool = False) -> Bilingual:
     """Share of new customers referred and how referred customers compare (row ``difference`` of
-    :func:`crmkit.loyalty.referral_comparison`; *clear*: its retention interval excludes zero)."""
+    :func:`crmkit.loyalty.referral_comparison`; *clear*: its retention interval excludes zero;
+    *contractual*: retention is being still subscribed at the end of the period)."""
     en_f, zh_f = Formatter("en", currency), Formatter("zh", currency)
     d_ret, d_val = difference["retention"], difference["value"]
     head_en = f"{_pct(rate.value)} of the {rate.n:,} customers who signed up in the period were referred by another customer. "
@@ -137,10 +185,12 @@ def referrals(rate: Estimate, difference: pd.Series, clear: bool, currency: str 
                          head_zh + "前一年获取的经推荐客户或其他客户太少，无法比较。")
     return Bilingual(
         head_en + f"Among customers acquired in the year before, referred ones were {_pp(d_ret)} points "
-        f"{'more' if d_ret >= 0 else 'less'} likely to buy in this period " + ("(a clear difference)" if clear else "(within chance)")
+        f"{'more' if d_ret >= 0 else 'less'} likely to "
+        + ("be still subscribed at its end " if contractual else "buy in this period ")
+        + ("(a clear difference)" if clear else "(within chance)")
         + f" and spent {en_f.fmt(abs(d_val), 'currency')} {'more' if d_val >= 0 else 'less'} per head in the period. "
         "This compares groups; it does not prove that referral itself causes the difference.",
-        head_zh + f"在前一年获取的客户中，经推荐客户本期购买的比例相差 {_pp(d_ret)} 个百分点"
+        head_zh + f"在前一年获取的客户中，经推荐客户{'期末仍在订阅' if contractual else '本期购买'}的比例相差 {_pp(d_ret)} 个百分点"
         + ("（差异明显）" if clear else "（在随机波动范围内）")
         + f"，本期人均消费{'多' if d_val >= 0 else '少'} {zh_f.fmt(abs(d_val), 'currency')}。这只是组间比较，并不证明差异由推荐本身造成。",
     )
@@ -180,10 +230,11 @@ def programme(comparison: dict, redemption: float, currency: str = "CNY") -> Bil
     return Bilingual(en, zh)
 
 
-def columns(table: str, fmt: Formatter) -> dict[str, Any]:
+def columns(table: str, fmt: Formatter, *, contractual: bool = False) -> dict[str, Any]:
     """Formats and bilingual headers of the referral table: ``rp.table(frame, **columns("referrals", rp))``.
 
-    Group names that are canonical codes (``other``) are shown as the report shows codes.
+    Group names that are canonical codes (``other``) are shown as the report shows codes; *contractual*:
+    retention is being still subscribed at the end of the period.
     """
     if table != "referrals":
         raise ValueError(f"unknown table {table!r}")
@@ -193,7 +244,7 @@ def columns(table: str, fmt: Formatter) -> dict[str, Any]:
                     "retention_low": "ratio", "retention_high": "ratio", "value": "currency", "value_low": "currency",
                     "value_high": "currency"},
         "labels": {"group": ("Customers acquired in the year before", "前一年获取的客户"), "customers": ("Customers", "客户数"),
-                   "retention": ("Active in period", "本期活跃"), "retention_low": ("95% low", "95% 下限"),
+                   "retention": ("Subscribed at the end", "期末在订") if contractual else ("Active in period", "本期活跃"), "retention_low": ("95% low", "95% 下限"),
                    "retention_high": ("95% high", "95% 上限"), "value": ("Revenue per customer", "人均收入"),
                    "value_low": ("95% low", "95% 下限"), "value_high": ("95% high", "95% 上限")},
     }

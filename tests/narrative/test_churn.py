@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.estimate import Estimate
-from crmkit.formatting import Bilingual
+from crmkit.formatting import Bilingual, Formatter
 from crmkit.narrative import churn as say
 
 RATE = Estimate(0.25, 0.02, 0.2, 0.3, 400)
+ZH = Formatter("zh")
 
 
 def _clean(b: Bilingual) -> None:
@@ -118,12 +119,44 @@ def test_warning_model_sentence_and_missing_auc():
     _clean(m)
 
 
+def _at_risk(**kw):
+    r = {"customers": 1500, "expected_churners": 212.4, "horizon_days": 92, "expected_loss": 123456.0, "share": 0.1234,
+         "source": "model", "churn_rate": 0.2}
+    r.update(kw)
+    return r
+
+
 def test_risk_now_and_table_layout():
-    b = say.risk_now(1500, 212.4, 92, 123456.0, "CNY")
-    assert b.en.startswith("Scoring the 1,500 customers active at the end of the period, about 212 are expected to churn in "
-                           "the next 92 days, carrying ¥123,456 of trailing-12-month revenue.")
-    assert "涉及近 12 个月收入 ¥123,456" in b.zh
+    b = say.risk_now(_at_risk(), "CNY")
+    _clean(b)
+    assert b.en.startswith("Of the 1,500 customers at risk of churning at the end of the period, about 212 are expected to "
+                           "churn in the next 92 days by the early-warning model's probabilities; revenue at risk = Σ "
+                           "probability × trailing-12-month revenue = ¥123,456 (12.3% of their trailing-12-month revenue).")
+    assert "风险收入 = Σ 流失概率 × 近 12 个月收入 = ¥123,456（占其近 12 个月收入的 12.3%）" in b.zh
+    assert "risk register uses the same figure" in b.en and "风险登记册采用同一数字" in b.zh
+    base = say.risk_now(_at_risk(source="churn_rate", share=float("nan")), "CNY")
+    _clean(base)
+    assert "by this period's churn rate (20.0%) for each" in base.en and "(12.3%" not in base.en
+    assert "按本期流失率（20.0%；无法拟合预警模型，每名客户均按此计），预计约 212 名" in base.zh
+    assert say.risk_now(_at_risk(customers=0)) is say.NO_RISK_SCORES
     assert say.risk_table("region")["labels"]["segment"] == ("Region", "地区")
+
+
+def test_dimension_labels_of_tenure_segment_and_attribute_columns():
+    assert say.dimension_label("tenure_band") == ("Tenure at period start (months)", "期初客户时长（月）")
+    assert say.dimension_label("segment") == ("Segment", "客户分群")
+    assert say.dimension_label("attr_contract_plan") == ("Contract plan", "contract plan")
+    rows = say.segment_rows(pd.DataFrame({"dimension": ["attr_plan", "tenure_band"]}), ZH)
+    assert rows["dimension"].tolist() == ["plan", "期初客户时长（月）"]
+
+
+def test_overview_contractual_names_subscribers():
+    b = say.overview(RATE, 100, None, explicit=True, threshold_given=False)
+    _clean(b)
+    assert "the customers at risk are the subscribers at the start of the period" in b.en
+    assert b.en.endswith("Of the 400 subscribers at the start of the period, 100 churned during it: a churn rate of 25.0% "
+                         "(95% interval 20.0%–30.0%).")
+    assert "期初在册客户为期初的订阅客户" in b.zh
 
 
 def test_cost_share_of_revenue_no_revenue_and_no_churn():
@@ -136,3 +169,10 @@ def test_cost_share_of_revenue_no_revenue_and_no_churn():
     z = say.cost({"cost": 0.0, "customers": 0, "mean": float("nan")}, 100.0)
     _clean(z)
     assert say.cost_tiles(c)[0][1] == 50000.0
+
+
+def test_survival_contractual_runs_from_sign_up():
+    b = say.survival(0.36, 186.0, contractual=True)
+    _clean(b)
+    assert b.en.startswith("36% of customers are still subscribed one year after signing up; half have churned after 186 days.")
+    assert b.zh.startswith("注册一年后仍有 36% 的客户在订阅；")

@@ -103,3 +103,15 @@ def test_overview_tiles():
     tiles = say.overview_tiles(COUNTS, Estimate(0.5, n=3000), _growth())
     assert tiles[0] == ("total_customers", 3000) and tiles[1] == (("Active in the period", "期内活跃客户"), 1708, "count")
     assert tiles[5][1:] == (0.153, "ratio") and tiles[6][1:] == (0.587, "ratio")
+
+
+def test_subscriber_flows_sentence_and_tiles():
+    c = {"start": 745, "end": 821, "new": 260, "won_back": 8, "gross_adds": 268, "cancellations": 192, "net_adds": 76}
+    b = say.subscribers(c, pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-31"))
+    assert b.en.startswith("745 subscribers at the start of the period (2025-10-01) and 821 at its end (2025-12-31): 268 "
+                           "joined (260 new sign-ups, 8 won back) and 192 cancelled, a net change of +76.")
+    assert "净变化 +76" in b.zh and "解约 192 名" in b.zh
+    assert [t[0] for t in say.subscriber_tiles(c)] == ["subscribers_start", "subscribers_end", "gross_adds",
+                                                      "cancellations", "net_adds"]
+    empty = say.subscribers(dict.fromkeys(c, 0), "2025-10-01", "2025-12-31")
+    assert empty.en.startswith("No subscribers between 2025-10-01 and 2025-12-31.")

@@ -111,3 +111,21 @@ def test_headline_tiles():
     assert tiles[1][0] == ("Orders per active customer", "活跃客户人均订单") and tiles[1][2] == "number"
     assert [t[0] for t in tiles if isinstance(t[0], str)] == ["repeat_purchase_rate", "inter_purchase_days_median",
                                                                "retention_rate", "customer_retention_rate"]
+
+
+def test_contractual_readings_speak_of_subscribers():
+    ret, ret_y = Estimate(0.83, n=745), Estimate(0.525, n=497)
+    rpr, freq, gap = Estimate(0.8, n=900), Estimate(2.5, n=900), Estimate(30.0, n=2000)
+    b = say.overview(rpr, freq, gap, ret, ret_y, ret, contractual=True)
+    assert "83.0% of the 745 subscribers at the start of the period were still subscribed at its end" in b.en
+    assert "Of the 497 subscribers at the end of the same period last year, 52.5% are still subscribed." in b.en
+    assert "期初 745 名订阅客户中 83.0% 在期末仍在订阅" in b.zh
+    none = say.overview(rpr, freq, gap, Estimate(NAN, n=0), Estimate(NAN, n=0), Estimate(NAN, n=0), contractual=True)
+    assert "nan" not in none.en + none.zh and "no subscribers at the start of the period" in none.en
+    c = say.cohorts(12, 1157, 0.771, NAN, contractual=True)
+    assert "77.1% were still subscribed at the end of the month after signing up" in c.en
+    assert "none can yet be followed three months after" in c.en and "nan" not in c.en + c.zh
+    assert say.no_cohorts(True).en.startswith("No sign-ups") and say.no_cohorts().en.startswith("No first purchases")
+    r = say.referrals(Estimate(0.1, n=268), pd.Series({"retention": 0.05, "value": 3.0}), False, contractual=True)
+    assert "more likely to be still subscribed at its end" in r.en and "期末仍在订阅" in r.zh
+    assert say.columns("referrals", Formatter("en"), contractual=True)["labels"]["retention"] == ("Subscribed at the end", "期末在订")

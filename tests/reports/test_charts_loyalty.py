@@ -22,6 +22,8 @@ def test_cohort_heatmap_blank_cells():
     ax = charts.cohort_heatmap(m, Formatter("en")).axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["100%", "100%", "25%"]
     assert ax.get_xlabel() == "Months after first purchase"
+    sub = charts.cohort_heatmap(m, Formatter("zh"), contractual=True).axes[0]
+    assert sub.get_ylabel() == "注册月份" and "仍在订阅" in sub.get_title()
 
 
 def test_inter_purchase_histogram_counts_every_gap():

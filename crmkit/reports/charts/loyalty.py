@@ -36,13 +36,21 @@ def retention_trend(trend: pd.DataFrame, fmt: Formatter, ax=None) -> Figure:
     return fig
 
 
-def cohort_heatmap(matrix: pd.DataFrame, fmt: Formatter, ax=None) -> Figure:
-    """Share of each monthly cohort buying again k months later; unobservable cells blank (:func:`crmkit.loyalty.cohort_retention`)."""
+def cohort_heatmap(matrix: pd.DataFrame, fmt: Formatter, ax=None, *, contractual: bool = False) -> Figure:
+    """Share of each monthly cohort buying again k months later; unobservable cells blank (:func:`crmkit.loyalty.cohort_retention`).
+
+    *contractual*: sign-up cohorts still subscribed k months later (:func:`crmkit.loyalty.subscription_cohorts`).
+    """
     import seaborn as sns
 
     fig, ax = _new(ax, (9, 0.38 * len(matrix) + 1.5))
     sns.heatmap(matrix, mask=matrix.isna(), annot=True, fmt=".0%", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax,
                 annot_kws={"fontsize": 7})
+    if contractual:
+        ax.set(xlabel=fmt.t("Months after the sign-up month", "注册后月数"), ylabel=fmt.t("Month of sign-up", "注册月份"),
+               title=fmt.t("Share of each sign-up cohort still subscribed k months later (blank: not yet observable)",
+                           "各注册同期群 k 个月后仍在订阅的比例（空白：尚不可观察）"))
+        return fig
     ax.set(xlabel=fmt.t("Months after first purchase", "首购后月数"), ylabel=fmt.t("Month of first purchase", "首购月份"),
            title=fmt.t("Share of each cohort buying again k months later (blank: not yet observable)",
                        "各同期群 k 个月后再次购买的比例（空白：尚不可观察）"))
