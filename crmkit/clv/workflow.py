@@ -3,19 +3,23 @@
 :func:`predictive_clv` is what a report needs from :mod:`crmkit.clv` in one
 call (docs/indicators.md, "Customer value", predictive CLV):
 
+0. **Time unit.** Purchases are merged per day and counted as repeat
+   purchases on distinct days; time (recency, T, the horizon) is measured in
+   ``time_unit``: ``"week"`` (days / 7, the unit of Fader, Hardie & Lee 2005
+   and of the published CDNOW estimates) or ``"day"``.
 1. **Validation.** The order history up to ``end`` is split into a calibration
-   period and a holdout of the last ``holdout_weeks`` weeks (the calibration end
-   is moved back to the end of a ``freq`` period, so no period is split). Each
+   period and a holdout of the last ``holdout_weeks`` weeks (whole days). Each
    transaction model (BG/NBD, Pareto/NBD) is fitted on the calibration period
    and predicts every calibration customer's holdout purchases. The model with
    the lowest per-customer holdout error (WAPE = Σ|predicted − actual| /
    Σ actual, i.e. MAE relative to the mean actual count) is chosen.
-2. **Refit.** The chosen model and the Gamma-Gamma spend model are refitted on
-   the full history up to ``end``.
+2. **Refit.** Every transaction model and the Gamma-Gamma spend model are
+   refitted on the full history up to ``end`` (all are reported); the chosen
+   one predicts.
 3. **Prediction.** Per customer: expected repeat purchases over the horizon,
    P(alive), expected spend per purchase and the discounted CLV
    (``Σ_{i=1..H} E[M] (E[Y(i·f)] − E[Y((i−1)·f)]) / (1 + d)^i`` with H months,
-   f ``freq`` units per month and d the monthly discount rate, as
+   f time units per month (4.345 weeks or 30 days) and d the monthly discount rate, as
    :meth:`GammaGammaFitter.customer_lifetime_value`), then value tiers,
    top-decile share and an interval for the totals from the parameters'
    sampling distribution.
@@ -59,7 +63,8 @@ from crmkit.clv.gamma_gamma import CORRELATION_THRESHOLD, GammaGammaFitter, Spen
 from crmkit.clv.pareto_nbd import ParetoNBDFitter
 from crmkit.clv.summary import calibration_and_holdout_data, summary_data_from_transaction_data
 
-__all__ = ["PredictiveCLV", "predictive_clv", "MODELS", "MODEL_LABELS", "STATUS_LABELS", "PARAMETER_LABELS"]
+__all__ = ["PredictiveCLV", "predictive_clv", "MODELS", "MODEL_LABELS", "STATUS_LABELS", "PARAMETER_LABELS",
+           "TIME_UNITS"]
 
 MODELS: dict[str, type] = {"bgnbd": BetaGeoFitter, "pareto_nbd": ParetoNBDFitter}
 MODEL_LABELS: dict[str, str] = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD"}
@@ -84,11 +89,13 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "q": ("spend per purchase: shape q", "每次消费：形状参数 q"),
     "v": ("spend per purchase: scale v", "每次消费：尺度参数 v"),
 }
-_UNIT_NAMES = {"W": ("weeks", "周"), "D": ("days", "天"), "M": ("months", "月")}
+#: Time units of the transaction models: (period purchases are merged in, its length in that period).
+#: ``week``: repeat purchases on distinct days, time in weeks (Fader, Hardie & Lee 2005); ``day``: time in days.
+TIME_UNITS: dict[str, tuple[str, int]] = {"week": ("D", 7), "day": ("D", 1)}
+_UNIT_NAMES = {"week": ("weeks", "周"), "day": ("days", "天")}
 
-# freq units per month (as GammaGammaFitter.customer_lifetime_value) and per week.
-_PER_MONTH = {"W": 4.345, "D": 30.0, "M": 1.0}
-_PER_WEEK = {"W": 1.0, "D": 7.0, "M": 12 / 52.18}
+# time units per month (as GammaGammaFitter.customer_lifetime_value with freq "W" and "D").
+_PER_MONTH = {"week": 4.345, "day": 30.0}
 _PENALTIES = (0.0, 0.001, 0.01)  # tried in turn when a fit does not converge
 
 
@@ -122,19 +129,24 @@ class PredictiveCLV:
         Per model: mean actual vs predicted holdout purchases by calibration
         frequency (:func:`~crmkit.clv.diagnostics.calibration_holdout_table`).
     tracking : dict of str to pandas.DataFrame
-        Per model: actual vs expected repeat purchases per ``freq`` period and
-        cumulatively (:func:`~crmkit.clv.diagnostics.tracking_transactions`).
-    holdout_start : int or None
-        Index in :attr:`tracking` of the last calibration period (the holdout
-        follows it); pass it to :func:`~crmkit.clv.plotting.plot_tracking`.
+        Per model: actual vs expected repeat purchases per week (whole weeks
+        from the first purchase day) and cumulatively
+        (:func:`~crmkit.clv.diagnostics.tracking_transactions`).
+    holdout_start : float or None
+        Weeks in :attr:`tracking` up to the calibration end (the holdout
+        follows); pass it to :func:`~crmkit.clv.plotting.plot_tracking`.
     calibration_end, observation_end : pandas.Timestamp or None
         Last moments of the calibration period and of the whole history.
     holdout_length_weeks : float
         Length of the holdout actually used, in weeks (0 when none).
     transaction_summary, spend_summary : pandas.DataFrame or None
         Fitted parameters on the full history with standard errors and Wald
-        95 % bounds (``summary`` of the fitters).
+        95 % bounds (``summary`` of the fitters) of the chosen transaction
+        model and of Gamma-Gamma.
     transaction_model, spend_model : fitted fitters or None
+    transaction_models, calibration_models : dict of str to fitted fitter
+        Every transaction model that could be fitted on the full history, and
+        on the calibration period (keys as :data:`MODELS`).
     penalizer : dict of str to float
         L2 penalty each full-history fit needed (0 unless a plain fit failed).
     spend_frequency_correlation : float
@@ -166,7 +178,7 @@ class PredictiveCLV:
         Multiplier from purchase amounts to the value basis (see module notes).
     return_rate : float
         Returned amount / purchased amount over the history.
-    horizon_months, discount_rate, freq : as passed
+    horizon_months, discount_rate, time_unit : as passed
     notes : list of tuple of str
         Further (en, zh) remarks, e.g. the spend-frequency correlation warning.
     """
@@ -181,7 +193,7 @@ class PredictiveCLV:
     holdout_errors: pd.DataFrame = field(default_factory=pd.DataFrame)
     calibration_holdout: dict[str, pd.DataFrame] = field(default_factory=dict)
     tracking: dict[str, pd.DataFrame] = field(default_factory=dict)
-    holdout_start: int | None = None
+    holdout_start: float | None = None
     calibration_end: pd.Timestamp | None = None
     observation_end: pd.Timestamp | None = None
     holdout_length_weeks: float = 0.0
@@ -189,6 +201,8 @@ class PredictiveCLV:
     spend_summary: pd.DataFrame | None = None
     transaction_model: Any = None
     spend_model: Any = None
+    transaction_models: dict[str, Any] = field(default_factory=dict)
+    calibration_models: dict[str, Any] = field(default_factory=dict)
     penalizer: dict[str, float] = field(default_factory=dict)
     spend_frequency_correlation: float = float("nan")
     spend_frequency_ok: bool = True
@@ -204,7 +218,7 @@ class PredictiveCLV:
     return_rate: float = float("nan")
     horizon_months: int = 12
     discount_rate: float = 0.01
-    freq: str = "W"
+    time_unit: str = "week"
     notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -213,18 +227,22 @@ class PredictiveCLV:
         return self.status in ("ok", "unvalidated")
 
     def parameters_table(self) -> pd.DataFrame:
-        """Fitted parameters of the chosen transaction model and Gamma-Gamma, tidy.
+        """Fitted parameters (full history) of every transaction model, the chosen one first, and of Gamma-Gamma.
 
         Returns
         -------
         pandas.DataFrame
             ``model, parameter, meaning_en, meaning_zh, coef, se, lower, upper,
-            rel_se`` (``rel_se`` = se / coef; above 0.5 the data pin the
-            parameter down poorly). Empty when nothing was fitted.
+            rel_se, used`` (``rel_se`` = se / coef; above 0.5 the data pin the
+            parameter down poorly; ``used``: the model the CLV is computed
+            with). Empty when nothing was fitted.
         """
         rows = []
-        unit_en, unit_zh = _UNIT_NAMES.get(self.freq, (self.freq, self.freq))
-        for label, summ in ((self.model_label, self.transaction_summary), ("Gamma-Gamma", self.spend_summary)):
+        unit_en, unit_zh = _UNIT_NAMES[self.time_unit]
+        fits = [(self.model_label, self.transaction_summary, True)]
+        fits += [(MODEL_LABELS[k], m.summary, False) for k, m in self.transaction_models.items() if k != self.model]
+        fits.append(("Gamma-Gamma", self.spend_summary, True))
+        for label, summ, used in fits:
             if summ is None:
                 continue
             for name, r in summ.iterrows():
@@ -233,10 +251,10 @@ class PredictiveCLV:
                     "model": label, "parameter": str(name), "meaning_en": en.format(unit=unit_en),
                     "meaning_zh": zh.format(unit=unit_zh), "coef": float(r["coef"]), "se": float(r["se(coef)"]),
                     "lower": float(r["lower 95% bound"]), "upper": float(r["upper 95% bound"]),
-                    "rel_se": float(r["se(coef)"] / r["coef"]) if r["coef"] else float("nan"),
+                    "rel_se": float(r["se(coef)"] / r["coef"]) if r["coef"] else float("nan"), "used": used,
                 })
         return pd.DataFrame(rows, columns=["model", "parameter", "meaning_en", "meaning_zh", "coef", "se", "lower",
-                                           "upper", "rel_se"])
+                                           "upper", "rel_se", "used"])
 
     def implied(self) -> dict[str, float]:
         """Population quantities implied by the parameters, for plain-language readings.
@@ -253,7 +271,7 @@ class PredictiveCLV:
         out = {k: float("nan") for k in ("purchases_per_year", "dropout_per_purchase", "mean_lifetime_years", "mean_spend")}
         if self.transaction_model is None:
             return out
-        per_year = 12 * _PER_MONTH[self.freq]
+        per_year = 12 * _PER_MONTH[self.time_unit]
         tp = self.transaction_model.params_
         out["purchases_per_year"] = float(tp["r"] / tp["alpha"] * per_year)
         if self.model == "bgnbd":
@@ -292,12 +310,22 @@ def _end_of_day(end: Any) -> pd.Timestamp:
     return pd.Timestamp(end).normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 
 
-def _period_end_before(ts: pd.Timestamp, freq: str) -> pd.Timestamp:
-    """End of the last whole ``freq`` period ending at or before *ts*."""
-    p = pd.Period(ts, freq=freq)
-    if p.end_time > ts:
-        p = p - 1
-    return p.end_time
+def _weekly_tracking(model: Any, purchases: pd.DataFrame, n_days: int, days_per_unit: int) -> pd.DataFrame:
+    """Actual vs expected repeat purchases per week from the first purchase day, for a model in days or weeks.
+
+    :func:`~crmkit.clv.diagnostics.tracking_transactions` over *n_days* days
+    (purchases merged per day); a model in days is tracked per day and read
+    at every seventh day.
+    """
+    track = tracking_transactions(model, purchases, "customer_id", "order_date", t=n_days, freq="D",
+                                  freq_multiplier=days_per_unit)
+    if days_per_unit == 7:
+        return track
+    week = track.iloc[6::7].copy()
+    week.index = pd.Index(np.arange(1, len(week) + 1), name="t")
+    for col in ("actual", "predicted"):
+        week[col] = np.diff(week[f"{col}_cumulative"].to_numpy(), prepend=0.0)
+    return week
 
 
 def _prepare(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple[pd.DataFrame, dict]:
@@ -454,7 +482,7 @@ def predictive_clv(
     end: Any,
     horizon_months: int = 12,
     discount_rate: float = 0.01,
-    freq: str = "W",
+    time_unit: str = "week",
     holdout_weeks: int = 26,
     margin_rate: float | None = None,
     models: Sequence[str] = ("bgnbd", "pareto_nbd"),
@@ -478,11 +506,13 @@ def predictive_clv(
         CLV horizon in months.
     discount_rate : float, default 0.01
         Monthly discount rate.
-    freq : {"W", "D", "M"}, default "W"
-        Time unit of the models; purchases in the same period are merged.
+    time_unit : {"week", "day"}, default "week"
+        Time unit of the models (:data:`TIME_UNITS`); either way purchases on
+        the same day are one purchase.
     holdout_weeks : int, default 26
-        Length of the holdout period; shortened to half the history when the
-        history is short, and skipped when that leaves fewer than 4 weeks.
+        Length of the holdout period (the last ``7 × holdout_weeks`` days up
+        to ``end``); shortened to half the history when the history is short,
+        and skipped when that leaves fewer than 4 weeks.
     margin_rate : float, optional
         Margin share used where ``gross_margin`` is missing. Without it and
         without any gross margin, CLV is in net revenue.
@@ -506,7 +536,7 @@ def predictive_clv(
     Raises
     ------
     ValueError
-        Invalid arguments (unknown model, frequency, negative horizon).
+        Invalid arguments (unknown model or time unit, negative horizon).
 
     Examples
     --------
@@ -516,13 +546,14 @@ def predictive_clv(
     unknown = [m for m in models if m not in MODELS]
     if unknown or not models:
         raise ValueError(f"models must be a non-empty subset of {sorted(MODELS)}, got {list(models)}")
-    if freq not in _PER_MONTH:
-        raise ValueError(f"freq must be one of {sorted(_PER_MONTH)}, got {freq!r}")
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"time_unit must be one of {sorted(TIME_UNITS)}, got {time_unit!r}")
+    freq, mult = TIME_UNITS[time_unit]
     if int(horizon_months) < 1 or discount_rate < 0:
         raise ValueError("horizon_months must be >= 1 and discount_rate >= 0")
     obs_end = _end_of_day(end)
     res = PredictiveCLV(status="insufficient_data", horizon_months=int(horizon_months),
-                        discount_rate=float(discount_rate), freq=freq, observation_end=obs_end)
+                        discount_rate=float(discount_rate), time_unit=time_unit, observation_end=obs_end)
     purchases, info = _prepare(orders, obs_end, margin_rate)
     res.value_basis, res.value_factor, res.return_rate = info["value_basis"], info["value_factor"], info["return_rate"]
     sizes = {k: info[k] for k in ("orders", "purchases", "returns")}
@@ -534,7 +565,7 @@ def predictive_clv(
         res.message_zh = "截至评估期末没有任何购买记录，无法进行预测。"
         return res
     rfm = summary_data_from_transaction_data(purchases, "customer_id", "order_date", "amount",
-                                             observation_period_end=obs_end, freq=freq)
+                                             observation_period_end=obs_end, freq=freq, freq_multiplier=mult)
     n_cust, n_rep = len(rfm), int((rfm["frequency"] > 0).sum())
     sizes.update(customers=n_cust, repeat_customers=n_rep)
     if n_cust < min_customers or n_rep < min_repeat_customers:
@@ -547,18 +578,19 @@ def predictive_clv(
 
     # 1. calibration / holdout comparison
     first = purchases["order_date"].min()
-    span_weeks = (obs_end - first) / pd.Timedelta(weeks=1)
+    span_weeks = ((obs_end.normalize() - first.normalize()).days + 1) / 7  # whole days, the first and the last included
     hold_weeks = min(float(holdout_weeks), math.floor(span_weeks / 2))
     fitted_cal: dict[str, Any] = {}
     err_rows: dict[str, dict] = {}
     why_not = ("", "")
     ch = None
     if hold_weeks >= 4:
-        cal_end = _period_end_before(obs_end - pd.Timedelta(weeks=hold_weeks), freq)
+        cal_end = _end_of_day((obs_end - pd.Timedelta(weeks=hold_weeks)).normalize())
         res.calibration_end = cal_end
         res.holdout_length_weeks = float((obs_end - cal_end) / pd.Timedelta(weeks=1))
         try:
-            ch = calibration_and_holdout_data(purchases, "customer_id", "order_date", cal_end, obs_end, freq=freq)
+            ch = calibration_and_holdout_data(purchases, "customer_id", "order_date", cal_end, obs_end, freq=freq,
+                                              freq_multiplier=mult)
         except CRMKitError:
             ch = None
             why_not = ("there were no purchases in the holdout period", "留出期内没有购买")
@@ -574,6 +606,7 @@ def predictive_clv(
             for key in models:
                 try:
                     fitted_cal[key], _ = _fit_transaction(key, ch["frequency_cal"], ch["recency_cal"], ch["T_cal"])
+                    res.calibration_models[key] = fitted_cal[key]
                     err_rows[key] = {"model_label": MODEL_LABELS[key], "status": "ok"}
                 except ModelError as exc:
                     err_rows[key] = {"model_label": MODEL_LABELS[key], "status": str(exc)}
@@ -583,10 +616,9 @@ def predictive_clv(
     if fitted_cal:
         pred = holdout_predictions(fitted_cal, ch)
         actual = pred["actual"].to_numpy()
-        first_period = pd.Period(first, freq=freq)
-        last_whole = pd.Period(_period_end_before(obs_end, freq), freq=freq)  # a partial last period would dip
-        n_periods = max(int((last_whole - first_period).n) + 1, 1)
-        res.holdout_start = int((pd.Period(res.calibration_end, freq=freq) - first_period).n) + 1
+        first_day = first.normalize()
+        n_days = 7 * max(int(((obs_end.normalize() - first_day).days + 1) // 7), 1)  # whole weeks: a partial one would dip
+        res.holdout_start = float(((res.calibration_end.normalize() - first_day).days + 1) / 7)
         for key, m in fitted_cal.items():
             p = pred[key].to_numpy()
             err_rows[key].update(
@@ -596,7 +628,7 @@ def predictive_clv(
                 wape=float(np.abs(p - actual).sum() / actual.sum()) if actual.sum() > 0 else float("nan"),
             )
             res.calibration_holdout[key] = calibration_holdout_table(m, ch)
-            res.tracking[key] = tracking_transactions(m, purchases, "customer_id", "order_date", t=n_periods, freq=freq)
+            res.tracking[key] = _weekly_tracking(m, purchases, n_days, mult)
         cols = ["model_label", "status", "n_customers", "actual_total", "predicted_total", "pct_error", "mae", "rmse", "wape"]
         errs = pd.DataFrame.from_dict(err_rows, orient="index").reindex(columns=cols)
         errs.index.name = "model"
@@ -606,16 +638,17 @@ def predictive_clv(
         res.holdout_errors = pd.DataFrame.from_dict(err_rows, orient="index")
         chosen = list(models)
 
-    # 2. refit the chosen model (falling back to the next one) and Gamma-Gamma on the full history
+    # 2. refit every model on the full history; the first one of the ranking that fits predicts
     failures = []
     for key in chosen:
         try:
-            res.transaction_model, res.penalizer[key] = _fit_transaction(key, rfm["frequency"], rfm["recency"], rfm["T"],
-                                                                         initial=fitted_cal.get(key))
-            res.model, res.model_label = key, MODEL_LABELS[key]
-            break
+            res.transaction_models[key], res.penalizer[key] = _fit_transaction(
+                key, rfm["frequency"], rfm["recency"], rfm["T"], initial=fitted_cal.get(key))
         except ModelError as exc:
             failures.append(f"{MODEL_LABELS[key]}: {exc}")
+            continue
+        if res.model is None:
+            res.transaction_model, res.model, res.model_label = res.transaction_models[key], key, MODEL_LABELS[key]
     if res.model is None:
         res.status = "failed"
         res.message = "No transaction model could be fitted on the full history. " + " ".join(failures)
@@ -662,7 +695,7 @@ def predictive_clv(
 
 
 def _predict(res: PredictiveCLV, rfm: pd.DataFrame, *, n_draws: int, seed: int) -> None:
-    per_month = _PER_MONTH[res.freq]
+    per_month = _PER_MONTH[res.time_unit]
     tm, gg = res.transaction_model, res.spend_model
     keys = rfm[["frequency", "recency", "T"]]
     u = keys.drop_duplicates().reset_index(drop=True)  # predictions per distinct (x, t_x, T)

@@ -228,16 +228,21 @@ def predictive_intro(prediction: Any, end: pd.Timestamp) -> Bilingual:
     H, basis = prediction.horizon_months, value_basis(prediction)
     n, d = prediction.sizes.get("customers", 0), prediction.discount_rate
     rr = Formatter("en").fmt(prediction.return_rate, "ratio")
+    weeks = prediction.time_unit == "week"
+    unit_en, unit_zh = ("weeks", "周") if weeks else ("days", "天")
+    source_en = ", as in Fader, Hardie & Lee (2005)" if weeks else ""
+    source_zh = "（与 Fader、Hardie & Lee 2005 相同）" if weeks else ""
     return Bilingual(
         f"Predictive CLV estimates what each customer will bring over the next {H} months. A transaction model (BG/NBD or "
         "Pareto/NBD) forecasts each customer's future purchases from how often they bought, how recently and how long ago "
         "they started; the Gamma-Gamma model forecasts their spend per purchase. Their product is converted to "
         f"{basis.en} (returns netted: {rr} of purchase value was returned) and discounted at {d:.1%} a month. It covers the "
-        f"{n:,} customers with at least one purchase up to {end:%Y-%m-%d}; the models count repeat purchases, weeks being the time unit.",
+        f"{n:,} customers with at least one purchase up to {end:%Y-%m-%d}. The models count repeat purchases on distinct days and "
+        f"measure time in {unit_en}{source_en}.",
         f"预测客户终身价值估计每位客户未来 {H} 个月将带来的价值。交易模型（BG/NBD 或 Pareto/NBD）根据客户的购买次数、最近一次购买"
         "的时间和首购至今的时长预测其未来购买次数；Gamma-Gamma 模型预测每次消费金额。两者之积换算为"
         f"{basis.zh}（已扣除退货：退货金额占购买金额的 {rr}），并按每月 {d:.1%} 折现。"
-        f"范围为截至 {end:%Y-%m-%d} 至少购买过一次的 {n:,} 位客户；模型以周为时间单位，统计复购次数。",
+        f"范围为截至 {end:%Y-%m-%d} 至少购买过一次的 {n:,} 位客户。模型按不同的购买日统计复购次数，以{unit_zh}为时间单位{source_zh}。",
     )
 
 
@@ -313,17 +318,32 @@ PARAMETER_TABLE: dict[str, Any] = {
 
 
 def parameter_rows(prediction: Any, fmt: Formatter) -> pd.DataFrame:
-    """``prediction.parameters_table()`` with the meaning in the report language, in the table's columns."""
+    """``prediction.parameters_table()`` with the meaning in the report language, in the table's columns.
+
+    A transaction model fitted only for comparison (``used`` false) is labelled so.
+    """
     parameters = prediction.parameters_table()
     shown = parameters.assign(meaning=[fmt.t(a, b) for a, b in zip(parameters["meaning_en"], parameters["meaning_zh"])])
+    if "used" in shown:
+        shown["model"] = [m if u else m + fmt.t(" (comparison, not used)", "（仅作对比，未采用）")
+                          for m, u in zip(shown["model"], shown["used"])]
     return shown[["model", "meaning", "coef", "se", "lower", "upper", "rel_se"]]
 
 
 def parameters(prediction: Any, currency: str = "CNY") -> Bilingual:
     """The fitted parameters in plain terms: purchase rate, dropout or lifetime, spend; which are loosely determined."""
     en, zh = _both(currency)
-    imp, pt = prediction.implied(), prediction.parameters_table()
+    imp, table = prediction.implied(), prediction.parameters_table()
+    pt = table[table["used"]] if "used" in table else table
     loose = pt[pt["rel_se"] > 0.5]
+    others = list(dict.fromkeys(table.loc[~table["used"], "model"])) if "used" in table else []
+    flat = "used" in table and table.loc[~table["used"], "se"].isna().any()
+    other_en = (f" The table also shows {' and '.join(others)}, fitted on the same history for comparison; the holdout "
+                "check decided which model predicts" + ("; estimates without a standard error lie where the likelihood is "
+                                                         "flat (the data hardly constrain them)." if flat else ".")
+                if others else "")
+    other_zh = (f"表中同时列出在同一历史上拟合、仅作对比的 {'、'.join(others)}；采用哪个模型由留出期检验决定"
+                + ("；没有标准误的估计值位于似然函数平坦处（数据几乎无法约束）。" if flat else "。") if others else "")
     if prediction.model == "bgnbd":
         life_en = f"after each purchase a customer stops buying with probability {imp['dropout_per_purchase']:.1%} on average"
         life_zh = f"每次购买后客户平均有 {imp['dropout_per_purchase']:.1%} 的概率不再购买"
@@ -342,14 +362,16 @@ def parameters(prediction: Any, currency: str = "CNY") -> Bilingual:
            if len(loose) else "All parameters are estimated precisely (standard errors below half their values). ")
         + (f"Spend per purchase and purchase frequency are nearly independent (r = {r:.2f}), as the Gamma-Gamma model assumes."
            if prediction.spend_frequency_ok else
-           f"Spend per purchase and purchase frequency are correlated (r = {r:.2f}; see the note below the CLV)."),
+           f"Spend per purchase and purchase frequency are correlated (r = {r:.2f}; see the note below the CLV).")
+        + other_en,
         f"通俗地说：活跃客户平均每年购买约 {imp['purchases_per_year']:.1f} 次，{life_zh}，平均每次消费 "
         f"{zh.fmt(imp['mean_spend'], 'currency')}（未扣除退货和成本）。"
         + (f"{len(pt)} 个参数中有 {len(loose)} 个的标准误超过其估计值的一半（{'、'.join(loose['parameter'])}）：数据对其约束较弱，"
            "通常是因为停止购买的客户还不多；但这类参数往往同向变动，预测结果仍可能较稳定。"
            if len(loose) else "所有参数估计都较精确（标准误低于估计值的一半）。")
         + (f"每次消费金额与购买频次几乎无关（r = {r:.2f}），符合 Gamma-Gamma 模型的假设。"
-           if prediction.spend_frequency_ok else f"每次消费金额与购买频次相关（r = {r:.2f}，见 CLV 下方的说明）。"),
+           if prediction.spend_frequency_ok else f"每次消费金额与购买频次相关（r = {r:.2f}，见 CLV 下方的说明）。")
+        + other_zh,
     )
 
 

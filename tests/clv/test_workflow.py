@@ -77,19 +77,19 @@ def test_recovers_the_generating_parameters(orders):
     res = predictive_clv(orders, end=END, models=("bgnbd",), n_draws=0)
     assert res.status == "ok" and res.model == "bgnbd"
     p = res.transaction_model.params_
-    # weekly merging of purchases biases little at these low purchase rates
+    # merging purchases of the same day biases little at these low purchase rates
     assert p["r"] / p["alpha"] == pytest.approx(TRUE["r"] / TRUE["alpha"], rel=0.2)
     assert p["a"] / (p["a"] + p["b"]) == pytest.approx(TRUE["a"] / (TRUE["a"] + TRUE["b"]), abs=0.08)
     summary = res.transaction_summary
     assert list(summary.index) == ["r", "alpha", "a", "b"] and (summary["se(coef)"] > 0).all()
     for name in ("r", "a", "b"):  # truth inside a generous 99.9 % band
         assert abs(summary.loc[name, "coef"] - TRUE[name]) < 3.3 * summary.loc[name, "se(coef)"], name
-    # alpha absorbs the whole-week rounding of recency and T (about +1 week); it stays within 35 %
-    assert summary.loc["alpha", "coef"] == pytest.approx(TRUE["alpha"], rel=0.35)
+    # recency and T are in days / 7, so alpha is not biased by rounding to whole weeks either
+    assert abs(summary.loc["alpha", "coef"] - TRUE["alpha"]) < 3.3 * summary.loc["alpha", "se(coef)"]
     assert res.implied()["mean_spend"] == pytest.approx(30.0, rel=0.15)
     assert res.spend_frequency_ok and abs(res.spend_frequency_correlation) < 0.3
     table = res.parameters_table()
-    assert list(table["parameter"]) == ["r", "alpha", "a", "b", "p", "q", "v"]
+    assert list(table["parameter"]) == ["r", "alpha", "a", "b", "p", "q", "v"] and table["used"].all()
 
 
 def test_totals_are_consistent(result):
@@ -201,7 +201,82 @@ def test_bad_arguments(orders):
     with pytest.raises(ValueError):
         predictive_clv(orders, end=END, models=("gamma",))
     with pytest.raises(ValueError):
-        predictive_clv(orders, end=END, freq="Q")
+        predictive_clv(orders, end=END, time_unit="month")
+
+
+# -- the published CDNOW estimates through the report's code path ------------------------------------------------
+def _sig3(a: float, b: float) -> bool:
+    return float(f"{a:.3g}") == float(f"{b:.3g}")
+
+
+BGNBD_CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # Fader, Hardie & Lee (2005), weeks
+PNBD_CDNOW = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}  # Fader, Hardie & Lee (2005) note, weeks
+
+
+@pytest.fixture(scope="module")
+def cdnow_orders(cdnow_transactions) -> pd.DataFrame:
+    tx = cdnow_transactions
+    return pd.DataFrame({"order_id": [f"o{i}" for i in range(len(tx))], "customer_id": tx["id"].astype(str),
+                         "order_date": tx["date"], "amount": tx["amount"]})
+
+
+def _assert_published(models: dict) -> None:
+    for key, published in (("bgnbd", BGNBD_CDNOW), ("pareto_nbd", PNBD_CDNOW)):
+        got = models[key].params_
+        for name, v in published.items():
+            assert _sig3(got[name], v), (key, name, got[name], v)
+
+
+def test_cdnow_calibration_fits_equal_the_published_estimates(cdnow_orders):
+    """78 weeks of CDNOW with a 39-week holdout: the calibration period is the published 39 weeks (1997-01-01..09-30)."""
+    res = predictive_clv(cdnow_orders, end="1998-06-30", holdout_weeks=39, n_draws=0)
+    assert res.status == "ok" and res.calibration_end.floor("s") == pd.Timestamp("1997-09-30 23:59:59")
+    assert res.holdout_length_weeks == 39.0 and res.holdout_start == 39.0
+    _assert_published(res.calibration_models)
+    assert res.calibration_models["bgnbd"].log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
+    assert res.sizes["calibration_customers"] == 2357 and len(res.tracking["bgnbd"]) == 78
+    # both models refitted on the whole 78 weeks and reported, the chosen one first
+    table = res.parameters_table()
+    assert set(res.transaction_models) == {"bgnbd", "pareto_nbd"}
+    assert list(table["model"].drop_duplicates()) == [res.model_label, *{"BG/NBD", "Pareto/NBD"} - {res.model_label},
+                                                      "Gamma-Gamma"]
+    assert table.loc[table["model"] != res.model_label, "used"].tolist() == [False] * 4 + [True] * 3
+
+
+def test_cdnow_report_parameters_equal_the_published_estimates(cdnow_orders):
+    """The 39 calibration weeks as the whole history: the parameters the report shows are the published ones."""
+    first39 = cdnow_orders[cdnow_orders["order_date"] <= "1997-09-30"]
+    res = predictive_clv(first39, end="1997-09-30", n_draws=0)
+    _assert_published(res.transaction_models)
+    table = res.parameters_table().set_index(["model", "parameter"])["coef"]
+    for label, published in (("BG/NBD", BGNBD_CDNOW), ("Pareto/NBD", PNBD_CDNOW)):
+        for name, v in published.items():
+            assert _sig3(table[(label, name)], v), (label, name)
+    assert res.parameters_table().query("parameter == 'alpha'")["meaning_en"].str.endswith("(weeks)").all()
+    # the same purchases in days: rates scale by 7, shapes stay
+    day = predictive_clv(first39, end="1997-09-30", n_draws=0, time_unit="day")
+    for key in ("bgnbd", "pareto_nbd"):
+        w, d = res.transaction_models[key].params_, day.transaction_models[key].params_
+        scale = {"alpha": 7.0, "beta": 7.0}
+        for name in w.index:
+            assert d[name] == pytest.approx(w[name] * scale.get(name, 1.0), rel=2e-3), (key, name)
+    assert day.time_unit == "day" and day.parameters_table().query("parameter == 'alpha'")["meaning_en"].str.endswith(
+        "(days)").all()
+    np.testing.assert_allclose(day.customers["clv"], res.customers["clv"], rtol=0.02)  # 12 × 30 days vs 12 × 4.345 weeks
+
+
+def test_weekly_tracking_of_a_model_in_days(cdnow_orders):
+    """Tracking is weekly whatever the unit: a BG/NBD model in days (α × 7) tracks exactly like the one in weeks."""
+    from crmkit.clv.workflow import _weekly_tracking
+
+    weeks = BetaGeoFitter()
+    weeks.params_ = pd.Series(BGNBD_CDNOW)
+    days = BetaGeoFitter()
+    days.params_ = pd.Series({**BGNBD_CDNOW, "alpha": 7 * BGNBD_CDNOW["alpha"]})
+    a = _weekly_tracking(weeks, cdnow_orders, 7 * 78, 7)
+    b = _weekly_tracking(days, cdnow_orders, 7 * 78, 1)
+    assert list(b.index) == list(range(1, 79)) and list(b["period_start"]) == list(a["period_start"])
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
 
 
 @pytest.mark.slow

@@ -77,6 +77,7 @@ def test_acquisition_health_and_channels():
 def _prediction(**kw):
     tiers = pd.DataFrame({"tier": ["high", "medium", "low"], "clv_share": [0.6, 0.3, 0.1]})
     base = dict(value_basis="margin", horizon_months=12, discount_rate=0.01, return_rate=0.05, sizes={"customers": 2000},
+                time_unit="week",
                 status="ok", model="bgnbd", tiers=tiers, customers=pd.DataFrame({"clv": range(2000)}),
                 totals={"clv_total": 400000.0, "clv_mean": 200.0, "clv_median": 120.0, "top_decile_share": 0.45,
                         "share_alive": 0.6, "expected_alive": 1200.0, "share_p_alive_above_half": 0.55,
@@ -191,3 +192,31 @@ def test_contract_tiles_and_unavailable():
     b = say.predicted_cac(300.0, 250, 100.0, 3.0, 12, contractual=True)
     assert "the 250 customers who signed up in the window" in b.en and "not the payments already made" in b.en
     assert "已发生的付费（已解约客户按 0 计）" in b.zh
+
+
+def test_time_unit_and_both_models_parameters():
+    intro = say.predictive_intro(_prediction(), pd.Timestamp("2025-12-31"))
+    assert intro.en.endswith("count repeat purchases on distinct days and measure time in weeks, as in Fader, Hardie & Lee (2005).")
+    assert "以周为时间单位（与 Fader、Hardie & Lee 2005 相同）" in intro.zh
+    day = say.predictive_intro(_prediction(time_unit="day"), pd.Timestamp("2025-12-31"))
+    assert day.en.endswith("measure time in days.") and "以天为时间单位。" in day.zh
+    table = pd.DataFrame({
+        "model": ["BG/NBD"] * 2 + ["Pareto/NBD"] * 2 + ["Gamma-Gamma"], "parameter": ["r", "a", "r", "s", "p"],
+        "meaning_en": ["r", "a", "r", "s", "p"], "meaning_zh": ["r", "a", "r", "s", "p"], "coef": [0.2, 0.8, 0.5, 0.6, 6.0],
+        "se": 0.01, "lower": 0.1, "upper": 1.0, "rel_se": [0.1, 0.1, 0.9, 0.9, 0.1], "used": [True, True, False, False, True]})
+    p = _prediction(parameters_table=lambda: table, spend_frequency_correlation=0.1, spend_frequency_ok=True,
+                    implied=lambda: {"purchases_per_year": 4.0, "dropout_per_purchase": 0.25, "mean_lifetime_years": float("nan"),
+                                     "mean_spend": 30.0})
+    rows = say.parameter_rows(p, Formatter("en"))
+    assert list(rows["model"]) == ["BG/NBD"] * 2 + ["Pareto/NBD (comparison, not used)"] * 2 + ["Gamma-Gamma"]
+    assert say.parameter_rows(p, Formatter("zh"))["model"].iloc[2] == "Pareto/NBD（仅作对比，未采用）"
+    b = say.parameters(p)
+    assert_clean(b, "–%")
+    assert "All parameters are estimated precisely" in b.en  # the comparison model's loose parameters do not count
+    assert b.en.endswith("The table also shows Pareto/NBD, fitted on the same history for comparison; the holdout check "
+                         "decided which model predicts.")
+    assert "仅作对比的 Pareto/NBD" in b.zh
+    flat = table.assign(se=[0.01, 0.01, float("nan"), 0.01, 0.01])
+    b = say.parameters(_prediction(**{**vars(p), "parameters_table": lambda: flat}))
+    assert b.en.endswith("estimates without a standard error lie where the likelihood is flat (the data hardly constrain them).")
+    assert b.zh.endswith("没有标准误的估计值位于似然函数平坦处（数据几乎无法约束）。")
