@@ -278,3 +278,41 @@ def test_interval_of_the_residual_value(fitted):
     assert t.ci_low < t.value < t.ci_high and m.ci_low == pytest.approx(t.ci_low / t.n)
     # the interval reflects the parameters' uncertainty: a few percent with 6,000 customers
     assert 0.005 < (t.ci_high - t.ci_low) / t.value < 0.3
+
+
+# -- the value report on a small subscription company ------------------------------------------------------
+@pytest.mark.slow
+def test_value_report_on_a_contract_company(tmp_path):
+    """A store with customers (signup dates), monthly fees and cancellations: 05 detects the contractual business,
+    values the base with the sBG model, and says so when the history is too short."""
+    import json
+
+    from crmkit.reports.params import load_params
+    from crmkit.reports.runner import run_reports
+    from crmkit.store import Store
+
+    cust, events, orders = _simulate(n_per_cohort=40)
+    store = Store(tmp_path / "crm.duckdb")
+    for name, frame in (("customers", cust), ("orders", orders), ("churn_events", events)):
+        path = tmp_path / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        store.ingest(path, name, "subco")
+    params = [load_params(None, company="subco", period=period, store=str(store.path), language=lang)
+              for period, lang in (("2025Q4", "en"), ("2024Q1", "zh"))]
+    result = run_reports(params, outputs=tmp_path / "out", notebooks=["05"])
+    recs = {r["period"]: r for r in result.results}
+    for period in ("2025Q4", "2024Q1"):
+        assert recs[period]["status"] == "ok", recs[period]["error"]
+    folder = tmp_path / "out" / "subco" / "2025Q4"
+    html = (folder / "05_value.html").read_text(encoding="utf-8")
+    assert "Contractual business (detected)" in html and "shifted-beta-geometric (sBG)" in html
+    assert "Residual value of the active contract customers" in html and "Traceback" not in html
+    assert "probability alive" not in html.lower() and "BG/NBD" not in html
+    metrics = {m["name"]: m for m in json.loads((folder / "05_value.metrics.json").read_text(encoding="utf-8"))["metrics"]}
+    assert "share_customers_alive" not in metrics and "predicted_clv_mean" not in metrics
+    assert metrics["residual_clv_mean"]["value"] > 0 and metrics["residual_clv_total"]["n"] == metrics["next_renewal_rate"]["n"]
+    assert 0.5 < metrics["next_renewal_rate"]["value"] < 1 and metrics["residual_lifetime_months"]["unit"] == "months"
+    # three months of cohorts: detected as contractual, too little history for the model, said in one sentence
+    short = (tmp_path / "out" / "subco" / "2024Q1" / "05_value.html").read_text(encoding="utf-8")
+    assert "判定为契约型业务" in short and "未计算合约价值。合约历史不足以拟合留存模型" in short
+    assert "Traceback" not in short
