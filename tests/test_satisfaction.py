@@ -209,3 +209,15 @@ def test_nps_groups_are_the_one_threshold():
 
     assert feedback.nps_group(scores).tolist() == sat.nps_groups(scores).tolist()
     assert team.employee_satisfaction is sat.employee_satisfaction
+
+
+def test_key_drivers_with_identical_overall_scores_is_empty_not_an_error():
+    rng = np.random.default_rng(3)
+    sv = pd.DataFrame({"response_id": range(40), "responded_at": pd.Timestamp("2025-10-05"), "survey_type": "csat",
+                       "score": 4.0, "scale_max": 5.0, "driver_a": rng.integers(1, 6, 40).astype(float),
+                       "driver_b": 3.0})
+    k = sat.key_drivers(sv, "2025-10-01", "2025-12-31")
+    assert k.empty and k.attrs["n"] == 40 and math.isnan(k.attrs["r2"])
+    sv["score"] = sv["driver_a"] + rng.normal(0, 0.5, 40)  # now only the constant driver_b is dropped
+    k = sat.key_drivers(sv, "2025-10-01", "2025-12-31")
+    assert k["driver"].tolist() == ["a"] and k.attrs["r2"] > 0.8

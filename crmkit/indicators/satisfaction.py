@@ -422,10 +422,10 @@ def key_drivers(surveys: pd.DataFrame, start, end, *, survey_type: str | Sequenc
     cols = [c if c.startswith("driver_") else f"driver_{c}" for c in cols]
     cols = [c for c in cols if c in s.columns]
     frame = s[["score", *cols]].apply(pd.to_numeric, errors="coerce").dropna()
-    frame = frame.loc[:, frame.std() > 0] if len(frame) else frame
-    cols = [c for c in cols if c in frame.columns]
+    spread = frame.std() if len(frame) > 1 else pd.Series(0.0, index=frame.columns)
+    cols = [c for c in cols if spread.get(c, 0) > 0]  # a driver everyone rated alike explains nothing
     out_cols = ["driver", "coef", "se", "p_value", "coef_low", "coef_high", "r2_weight", "importance", "performance", "n"]
-    if not cols or len(frame) < len(cols) + 2 or frame["score"].std() == 0:
+    if not cols or len(frame) < len(cols) + 2 or not spread.get("score", 0) > 0:
         out = pd.DataFrame(columns=out_cols)
         out.attrs.update(r2=float("nan"), n=len(frame), method=method)
         return out

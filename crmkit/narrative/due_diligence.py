@@ -455,18 +455,37 @@ def loyalty_reading(run: dd.DueDiligenceRun) -> Bilingual | None:
 
 # --------------------------------------------------------------------------- complaints
 def escalation_reading(esc: dict[str, float]) -> Bilingual:
-    """Complaint rate now and in the previous window, their ratio and the exact test's p-value."""
-    sig = math.isfinite(esc["p_value"]) and esc["p_value"] < 0.05
-    return Bilingual(
-        f"Complaints per 1,000 active customers: {esc['rate']:.1f} ({esc['complaints']:,} complaints) against "
-        f"{esc['previous_rate']:.1f} ({esc['previous_complaints']:,}) in the previous period of equal length, a ratio of "
-        f"{esc['ratio']:.2f}; exact conditional test p = {esc['p_value']:.3f}, so the change is "
-        f"{'unlikely to be chance' if sig else 'within chance variation'}. Same counting as the relationship risk "
-        "register of the team and risk report.",
-        f"每千名活跃客户投诉 {esc['rate']:.1f} 次（{esc['complaints']:,} 次），上期（等长）为 {esc['previous_rate']:.1f} 次"
-        f"（{esc['previous_complaints']:,} 次），比值 {esc['ratio']:.2f}；精确条件检验 p = {esc['p_value']:.3f}，"
-        f"{'变化不太可能是偶然' if sig else '变化在随机波动范围内'}。计算口径与团队与风险报告中的关系风险登记册一致。",
-    )
+    """Complaint rate now and in the previous window, their ratio and the exact test's p-value.
+
+    Parts that cannot be computed (no previous customers, no complaints in
+    either window) are said in words, never as a missing number.
+    """
+    rate, prev, ratio, p = esc["rate"], esc["previous_rate"], esc["ratio"], esc["p_value"]
+    en = [f"Complaints per 1,000 active customers: {rate:.1f} ({esc['complaints']:,} complaints)"]
+    zh = [f"每千名活跃客户投诉 {rate:.1f} 次（{esc['complaints']:,} 次）"]
+    if math.isfinite(prev):
+        en.append(f" against {prev:.1f} ({esc['previous_complaints']:,}) in the previous period of equal length")
+        zh.append(f"，上期（等长）为 {prev:.1f} 次（{esc['previous_complaints']:,} 次）")
+        if math.isfinite(ratio):
+            en.append(f", a ratio of {ratio:.2f}")
+            zh.append(f"，比值 {ratio:.2f}")
+    else:
+        en.append("; the previous period had no active customers to compare with")
+        zh.append("；上期没有活跃客户，无从比较")
+    if math.isfinite(p):
+        sig = p < 0.05
+        en.append(f"; exact conditional test p = {p:.3f}, so the change is "
+                  f"{'unlikely to be chance' if sig else 'within chance variation'}")
+        zh.append(f"；精确条件检验 p = {p:.3f}，{'变化不太可能是偶然' if sig else '变化在随机波动范围内'}")
+    elif math.isfinite(prev) and esc["complaints"] + esc["previous_complaints"] == 0:
+        en.append("; with no complaint in either period there is no change to test")
+        zh.append("；两期均无投诉，无变化可检验")
+    elif math.isfinite(prev):
+        en.append("; the change could not be tested")
+        zh.append("；无法对变化进行检验")
+    en.append(". Same counting as the relationship risk register of the team and risk report.")
+    zh.append("。计算口径与团队与风险报告中的关系风险登记册一致。")
+    return Bilingual("".join(en), "".join(zh))
 
 
 def no_previous_customers() -> Bilingual:

@@ -52,7 +52,8 @@ def test_escalation_reading_significance():
                          "period of equal length, a ratio of 1.54; exact conditional test p = 0.001, so the change is "
                          "unlikely to be chance.")
     assert "变化不太可能是偶然" in zh
-    assert "within chance variation" in say.escalation_reading({**esc, "p_value": float("nan")}).en
+    assert "within chance variation" in say.escalation_reading({**esc, "p_value": 0.4}).en
+    assert "could not be tested" in say.escalation_reading({**esc, "p_value": float("nan")}).en
 
 
 def test_tenure_reading_with_and_without_growth():
@@ -130,3 +131,17 @@ def test_peers_reading_best_and_last():
     en, zh = say.peers_reading(run, pt, ["acme", "beta"])
     assert en.startswith("Against 1 peer(s) of 2025Q4, acme is best on 1 of 2 ranked indicators (Churn) and last on 1 (NPS).")
     assert zh.startswith("与 2025Q4 的 1 家同业公司相比，acme 在 2 项可排名指标中有 1 项最好（流失），1 项最差（净推荐）。")
+
+
+def test_escalation_reading_never_prints_a_missing_number():
+    from crmkit.indicators.risk import complaint_escalation
+    from crmkit.narrative.due_diligence import escalation_reading
+
+    quiet = escalation_reading(complaint_escalation(0, 40, 0, 30))
+    assert "no change to test" in quiet[0] and "两期均无投诉" in quiet[1]
+    first = escalation_reading(complaint_escalation(3, 40, 0, 0))
+    assert "previous period had no active customers" in first[0] and "75.0" in first[0]
+    real = escalation_reading(complaint_escalation(60, 1000, 30, 1000))
+    assert "ratio of 2.00" in real[0] and "p = 0.002" in real[0] and "unlikely to be chance" in real[0]
+    for text in (*quiet, *first, *real):
+        assert "nan" not in text and "inf" not in text

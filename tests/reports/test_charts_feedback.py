@@ -76,7 +76,7 @@ def test_table_layouts():
                                   "p_value": [0.01], "q_value": [0.02]}), "detractors": 7, "promoters": 9}
     d = charts.detractor_table(cmp, EN)
     assert d["df"]["verdict"].tolist() == ["detractors"] and d["labels"]["case_share"] == ("Detractors (n=7)", "贬损者（n=7）")
-    assert d["formats"]["odds_ratio"](float("inf")) == "∞" and d["formats"]["difference"](0.4) == "+40.0 pp"
+    assert d["formats"]["odds_ratio"](float("inf")) == "–" and d["formats"]["odds_ratio"](2.5) == "2.50" and d["formats"]["difference"](0.4) == "+40.0 pp"
     assert [k for k, _, _ in charts.overview_tiles({"comments": 1, "commented": 0.1, "with_theme": 0.2,
                                                     "negative_theme_share": 0.3, "negative_comments": 0.4})][0] == \
         ("Comments analysed", "分析的评论数")

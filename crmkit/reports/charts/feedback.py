@@ -8,6 +8,8 @@ functions return the keywords of :meth:`crmkit.reports.display.Report.table`
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 import numpy as np
@@ -144,7 +146,8 @@ def keyword_table(kw: pd.DataFrame, lexicon, fmt: Formatter) -> dict[str, Any]:
 
 
 def _odds(v) -> str:
-    return "–" if v != v else ("∞" if v == float("inf") else f"{v:.2f}")
+    """The odds ratio to two decimals; "–" when undefined or unbounded (a group without the theme)."""
+    return f"{v:.2f}" if math.isfinite(v) else "–"
 
 
 def detractor_table(cmp: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
