@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from crmkit.evaluation.registry import registry
 from crmkit.reports.params import load_params
 from crmkit.reports.runner import list_notebooks, run_reports
 
@@ -50,6 +51,15 @@ def test_notebook_executes(language, notebook, demo_store, tmp_path_factory):
     assert metrics, f"{notebook} saved an empty metrics list"
     for m in metrics:
         assert m["unit"] and m["name"] and (m["label_en"] and m["label_zh"]), m
+    # every saved metric is declared in the registry and saved as declared
+    reg = registry()
+    undeclared = sorted(m["name"] for m in metrics if m["name"] not in reg)
+    assert not undeclared, f"{notebook} saved metrics not in crmkit/resources/metrics.yaml: {undeclared}"
+    for m in metrics:
+        decl = reg[m["name"]]
+        saved = {k: m[k] for k in ("unit", "direction", "dimension", "label_en", "label_zh")}
+        declared = {k: getattr(decl, k) for k in saved}
+        assert saved == declared, f"{notebook}: {m['name']} saved as {saved}, declared as {declared}"
     if language == "zh":
         main = html.split("<main", 1)[1]
         assert sum(1 for c in main if "\u4e00" <= c <= "\u9fff") > 50, "Chinese report has little Chinese text"
