@@ -14,10 +14,16 @@ import re
 import numpy as np
 import pandas as pd
 
+from crmkit.contract.dates import (
+    DAY_FIRST, NORMALISE, DayMonthOrder, day_month_order, day_month_to_iso, format_order, order_problem,
+)
+from crmkit.errors import DataError
+
 __all__ = [
     "canonical_dtype",
     "coerce_column",
     "coerce_dates",
+    "date_order_evidence",
     "coerce_amounts",
     "coerce_bools",
     "coerce_ids",
@@ -35,7 +41,6 @@ _CURRENCY = re.compile(r"[¥￥$€£]|RMB|CNY|USD|EUR|元|円")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_CN_DATE = re.compile(r"(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -75,13 +80,63 @@ def coerce_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _as_text(s), pd.Series(False, index=s.index)
 
 
-def coerce_dates(s: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
+def _date_text(s: pd.Series) -> pd.Series | None:
+    """The text values of a date column, or None when the column is typed (timestamps, Excel serials)."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return None
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return None
+    return _as_text(s)
+
+
+def date_order_evidence(s: pd.Series, rows=None, date_format: str | None = None) -> DayMonthOrder | None:
+    """What a date column's values say about their day/month order (:func:`crmkit.contract.dates.day_month_order`).
+
+    Returns None when no decision is needed: the column is typed, or
+    *date_format* writes day and month before the year and so decides.
+    Only values *date_format* does not read count.  *rows* numbers the
+    values (default: their position).
+    """
+    if format_order(date_format):
+        return None
+    t = _date_text(s)
+    if t is None:
+        return None
+    rows = np.arange(len(s)) if rows is None else np.asarray(rows)
+    present = t.notna().to_numpy().copy()
+    if date_format and present.any():
+        parsed = pd.to_datetime(t[present], format=date_format, errors="coerce")
+        present[np.flatnonzero(present)[parsed.notna().to_numpy()]] = False
+    return day_month_order(t[present], rows[present])
+
+
+def _in_bounds(x: pd.Series) -> pd.Series:
+    """*x* with timestamps outside the nanosecond range (year 1 from a date without year) as NaT."""
+    if x.dtype == "datetime64[ns]":
+        return x
+    out = x.where(x.isna() | ((x >= pd.Timestamp.min) & (x <= pd.Timestamp.max)))
+    return out.astype("datetime64[ns]")
+
+
+def coerce_dates(s: pd.Series, date_format: str | None = None, order: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse dates as real exports write them.
 
     Accepts ISO dates and times, ``2025/1/3``, ``2025.1.3``, ``2025年1月3日``
-    (optionally followed by a time), Excel serial day numbers (when the whole
-    column is numeric) and values that are already timestamps.  An explicit
-    ``date_format`` (strftime syntax) is tried first when given.
+    (optionally followed by a time), day/month forms such as ``03/04/2025``
+    in one order for the whole column, Excel serial day numbers (when the
+    whole column is numeric) and values that are already timestamps.  An
+    explicit ``date_format`` (strftime syntax) is tried first when given.
+
+    The day/month order is, in turn: the order *date_format* writes
+    (:func:`crmkit.contract.dates.format_order`), *order* (``"day-first"`` or
+    ``"month-first"``, decided by the caller for the whole column), or the
+    order the values themselves prove (:func:`crmkit.contract.dates.day_month_order`).
+
+    Raises
+    ------
+    DataError
+        No order is given and the values are ambiguous (every day/month value
+        fits both orders) or conflict (some prove day-first, others month-first).
     """
     if pd.api.types.is_datetime64_any_dtype(s):
         out = s
@@ -102,17 +157,23 @@ def coerce_dates(s: pd.Series, date_format: str | None = None) -> tuple[pd.Serie
     v = t[present]
     if date_format:
         parsed = pd.to_datetime(v, format=date_format, errors="coerce")
-        out[present] = parsed.astype("datetime64[ns]")
+        out[present] = _in_bounds(parsed)
         remaining = present & out.isna()
         v = t[remaining]
         if v.empty:
             return out, pd.Series(False, index=s.index)
     else:
         remaining = present
-    norm = v.str.replace(_CN_DATE, lambda m: f"{m.group(1)}-{m.group(2)}-{m.group(3)}", regex=True)
-    norm = norm.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
-    norm = norm.str.replace(r"^(\d{4})-(\d)(?=-)", r"\1-0\2", regex=True)
-    norm = norm.str.replace(r"^(\d{4}-\d{2})-(\d)(?!\d)", r"\1-0\2", regex=True)
+    order = format_order(date_format) or order
+    if order is None:
+        ev = day_month_order(v, np.flatnonzero(remaining.to_numpy()))
+        problem = order_problem(ev, "date column", "in the mapping")
+        if problem:
+            raise DataError(problem)
+        order = ev.order or DAY_FIRST  # the values left read alike in either order
+    norm, dm, expected = day_month_to_iso(v, order)
+    for pattern, repl in NORMALISE:
+        norm = norm.str.replace(pattern, repl, regex=True)
     norm = norm.str.replace("T", " ", regex=False)
     iso = pd.to_datetime(norm, format="ISO8601", errors="coerce")
     left = iso.isna()
@@ -120,7 +181,10 @@ def coerce_dates(s: pd.Series, date_format: str | None = None) -> tuple[pd.Serie
         iso[left] = pd.to_datetime(norm[left], format="mixed", errors="coerce")
     if getattr(iso.dt, "tz", None) is not None:
         iso = iso.dt.tz_convert(None)
-    out[remaining] = iso.astype("datetime64[ns]")
+    iso = _in_bounds(iso)
+    if dm.any():  # a day/month value is the date of the decided order, or unreadable
+        iso = iso.where(~dm | (iso.dt.normalize() == expected))
+    out[remaining] = iso
     # Excel serials that arrived as text in an otherwise numeric column
     serial = remaining & out.isna() & t.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False).astype(bool)
     if serial.any():
@@ -196,10 +260,14 @@ def coerce_bools(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
-def coerce_column(s: pd.Series, kind: str, *, decimal: str = ".", scale: float = 1.0, date_format: str | None = None):
-    """Dispatch on a column kind of :mod:`crmkit.contract.tables`; returns ``(values, bad)``."""
+def coerce_column(s: pd.Series, kind: str, *, decimal: str = ".", scale: float = 1.0, date_format: str | None = None,
+                  date_order: str | None = None):
+    """Dispatch on a column kind of :mod:`crmkit.contract.tables`; returns ``(values, bad)``.
+
+    *date_order* is the day/month order decided for a date column (see :func:`coerce_dates`).
+    """
     if kind == "date":
-        return coerce_dates(s, date_format)
+        return coerce_dates(s, date_format, date_order)
     if kind == "money":
         return coerce_amounts(s, decimal, scale)
     if kind in ("number", "int"):

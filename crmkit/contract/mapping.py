@@ -14,9 +14,15 @@ values translate into canonical codes, and number conventions::
       channel: {线上: online, 门店: store}
     amount_scale: 1         # 0.01 when the source stores cents
     decimal: "."            # "," for 1.234,50 style numbers
-    date_format: null       # strftime pattern, when dates are unusual
+    date_format: null       # strftime pattern, e.g. "%d/%m/%Y" or "%m/%d/%Y"
 
 For SQL sources, ``query`` (a SELECT) or ``source_table`` says what to read.
+
+``date_format`` is tried first on every value of the date columns; values it
+does not read fall back to the usual forms.  It is how a mapping settles a
+column of day/month dates that fit both orders (``03/04/2025``): when the
+pattern writes day and month before the year, the whole column is read in its
+order (:mod:`crmkit.contract.dates`); without it such a column is refused.
 """
 
 from __future__ import annotations
