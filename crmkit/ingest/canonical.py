@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from crmkit.contract.coerce import coerce_column, canonical_dtype
+from crmkit.contract.coerce import coerce_column, canonical_dtype, date_order_evidence
+from crmkit.contract.dates import ORDER_LABELS, DayMonthOrder, order_problem
 from crmkit.errors import DataError, MappingError
 from crmkit.contract.mapping import Mapping, identity_mapping, load_mapping
 from crmkit.contract.rules import FK_REQUIRED, rule, unparseable_message
 from crmkit.contract.schemas import PROBLEM_COLUMNS, row_problems
-from crmkit.ingest.sources import RawSource, read_source
+from crmkit.ingest.headers import check_unique_headers, csv_header, excel_header, head_text, parquet_header
+from crmkit.ingest.sources import (
+    CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, RawSource, is_sql_url, read_source, sniff_delimiter,
+)
 from crmkit.contract.tables import TABLES, table as get_table
 
 __all__ = ["Prepared", "IngestReport", "prepare", "resolve_mapping", "apply_mapping", "FK_REQUIRED",
-           "DEFAULT_MAX_REJECT_RATE", "rejects_file_name"]
+           "DEFAULT_MAX_REJECT_RATE", "rejects_file_name", "settle_date_order", "source_headers"]
 
 #: Largest share of rejected rows an ingest accepts unless told otherwise.
 DEFAULT_MAX_REJECT_RATE = 0.02
@@ -157,7 +162,9 @@ def apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]:
     MappingError
         The mapping names a header the source does not have.
     DataError
-        A required column is neither mapped nor in the source.
+        A required column is neither mapped nor in the source, or a source
+        header named like a canonical column meets the header the mapping
+        renames to that column (two columns would become one).
     """
     t = TABLES[m.table]
     src = raw.frame
@@ -176,7 +183,13 @@ def apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]:
         out[canon] = src[header]
         used.add(header)
     for h in headers:
-        if h not in used and t.accepts(h) and h not in out:
+        if h not in used and t.accepts(h):
+            if h in out:
+                raise DataError(
+                    f"{raw.description}: two columns would become canonical column {h!r}: header {m.columns[h]!r} "
+                    f"(mapped in {m.where()}) and header {h!r}. Rename or remove one of them in the export, "
+                    f"or map {h!r} to the header {h!r} in the mapping."
+                )
             out[h] = src[h]
             used.add(h)
     missing = [c for c in t.required if c not in out]
@@ -195,6 +208,69 @@ def apply_mapping(raw: RawSource, m: Mapping) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(out, index=src.index), ignored
 
 
+def settle_date_order(ev: DayMonthOrder | None, description: str, m: Mapping, column: str) -> str | None:
+    """The report note of a date column's day/month order, or None when nothing was decided.
+
+    Shared by both ingest paths.  *ev* is what the column's values say
+    (:func:`crmkit.contract.coerce.date_order_evidence`), row numbers as in
+    the source.
+
+    Raises
+    ------
+    DataError
+        The values are ambiguous or conflict; the message names the source,
+        table, column (and header), two example rows and the fix: the
+        mapping's ``date_format``.
+    """
+    if ev is None:
+        return None
+    header = m.columns.get(column, column)
+    where = f"{description}: table '{m.table}', column '{column}'" + (f" (header '{header}')" if header != column else "")
+    fix = f"in the mapping file {m.path}" if m.path else "in a mapping file for this source (pass it with --mapping)"
+    problem = order_problem(ev, where, fix)
+    if problem:
+        raise DataError(problem)
+    if ev.status != "decided":
+        return None
+    row, value = ev.proof
+    return f"{m.table}.{column}: {ORDER_LABELS[ev.order]}, decided from row {row} {value!r}"
+
+
+def source_headers(source: str | os.PathLike, m: Mapping, encoding: str | None) -> list[str] | None:
+    """The header row of file *source* as written (repeats kept), or None for other sources.
+
+    CSV text is decoded with *encoding* and split as
+    :func:`crmkit.ingest.sources.read_source` splits it.
+    """
+    src = str(source)
+    if is_sql_url(src):
+        return None
+    path = Path(src)
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES and encoding:
+        head = head_text(path, encoding)
+        if head is None:
+            return None
+        return csv_header(head, m.delimiter or sniff_delimiter(head[:65536]), m.skip_rows)
+    if suffix in EXCEL_SUFFIXES:
+        return excel_header(path, m.sheet, m.skip_rows)
+    if suffix in PARQUET_SUFFIXES:
+        return parquet_header(path)
+    return None
+
+
+def _read_checked(source: str | os.PathLike, m: Mapping) -> RawSource:
+    """:func:`read_source`, refusing repeated headers (which the readers would rename)."""
+    src = str(source)
+    if not is_sql_url(src) and Path(src).suffix.lower() in PARQUET_SUFFIXES and Path(src).is_file():
+        names = parquet_header(Path(src))  # pandas cannot read a file with repeated names at all
+        if names is not None:
+            check_unique_headers(src, names)
+    raw = read_source(source, m)
+    check_unique_headers(raw.description, source_headers(source, m, raw.encoding) or list(raw.frame.columns))
+    return raw
+
+
 def prepare(
     source: str | os.PathLike,
     table: str,
@@ -205,18 +281,30 @@ def prepare(
 ) -> Prepared:
     """Read, map, coerce and validate *source* as canonical *table*.
 
+    A date column written day/month (``03/04/2025``) is read in one order,
+    decided from its values (:mod:`crmkit.contract.dates`) unless the
+    mapping's ``date_format`` decides it; the decision is a note of the report.
+
     Parameters
     ----------
     known_customers : Index, optional
         Customer ids of the company; rows of orders, churn events and loyalty
         ledger with other customer ids are rejected.  ``None`` skips the check.
+
+    Raises
+    ------
+    DataError
+        Unreadable source, repeated headers, missing required columns, or a
+        date column whose day/month order is ambiguous or conflicting.
     """
     m = resolve_mapping(table, mapping)
-    raw = read_source(source, m)
+    raw = _read_checked(source, m)
     mapped, ignored = apply_mapping(raw, m)
     t = TABLES[table]
     problems: list[pd.DataFrame] = []
+    notes: list[str] = []
     warnings: list[str] = []
+    rows = raw.row_numbers.to_numpy()
     typed: dict[str, pd.Series] = {}
     for name, values in mapped.items():
         col = t.column(name)
@@ -225,9 +313,16 @@ def prepare(
             vm = m.values[name]
             as_text = s.astype("object").map(lambda v: v if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
             s = as_text.map(lambda v: vm.get(v, v) if isinstance(v, str) else v)
+        order = None
+        if col.kind == "date":
+            ev = date_order_evidence(s, rows, m.date_format)
+            note = settle_date_order(ev, raw.description, m, name)
+            if note:
+                notes.append(note)
+                order = ev.order
         out, bad = coerce_column(
             s, col.kind, decimal=m.decimal, scale=m.amount_scale if col.kind == MONEY_SCALED else 1.0,
-            date_format=m.date_format,
+            date_format=m.date_format, date_order=order,
         )
         if col.kind == "category" and col.codes:
             out = out.str.strip().str.lower()
@@ -261,4 +356,4 @@ def prepare(
         schema_problems = schema_problems[mask]
     problems.append(schema_problems)
     probs = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(len(p) for p in problems) else pd.DataFrame(columns=PROBLEM_COLUMNS)
-    return Prepared(frame.reset_index(drop=True), raw, m, probs, ignored, warnings)
+    return Prepared(frame.reset_index(drop=True), raw, m, probs, ignored, notes + warnings)

@@ -15,7 +15,11 @@ How values are read
 The SQL expressions implement :mod:`crmkit.contract.coerce` for the forms real exports
 use (ISO dates and times, ``2025/1/3``, ``2025年1月3日``, an explicit
 ``date_format``, ``¥1,234.50``, ``(12.50)``, decimal commas when the mapping
-says ``decimal: ","``, booleans such as 是/否 or Y/N).  A present value that
+says ``decimal: ","``, booleans such as 是/否 or Y/N), with the date patterns
+of :mod:`crmkit.contract.dates`.  Day/month dates (``03/04/2025``) are never
+read by the fast path: the day/month order of the column is decided once from
+them (one query over the values left to pandas), with the rule and messages
+of the pandas path, and that order is handed to the pandas coercion.  A present value that
 the SQL fast path does not accept is never rejected by SQL alone: the distinct
 such values are handed to the pandas coercion functions themselves, so the
 result is the same as :func:`crmkit.ingest.canonical` by construction, and only
@@ -56,12 +60,16 @@ import duckdb
 import pandas as pd
 
 from crmkit.contract.coerce import EMPTY_MARKERS, FALSE_VALUES, TRUE_VALUES, coerce_bools, coerce_dates, parse_number
+from crmkit.contract.dates import ISO_DATE, NORMALISE, day_month_order, format_order
 from crmkit.contract.mapping import Mapping
 from crmkit.contract.rules import FK_REQUIRED, reference_time, unparseable_message
 from crmkit.contract.sqlrules import PROBLEMS_DDL, insert_problems
 from crmkit.contract.tables import Table, table as get_table
 from crmkit.errors import DataError
-from crmkit.ingest.canonical import DEFAULT_MAX_REJECT_RATE, IngestReport, apply_mapping, rejects_file_name, resolve_mapping
+from crmkit.ingest.canonical import (
+    DEFAULT_MAX_REJECT_RATE, IngestReport, apply_mapping, rejects_file_name, resolve_mapping, settle_date_order,
+)
+from crmkit.ingest.headers import check_unique_headers, csv_header, head_text, parquet_header
 from crmkit.ingest.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, RawSource, is_sql_url, sniff_delimiter
 from crmkit.sqltext import ident, literal
 
@@ -100,7 +108,6 @@ _CURRENCY_RE = r"[¥￥$€£]|RMB|CNY|USD|EUR|元|円"
 _PLAIN_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 _THOUSANDS_DOT_RE = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
 _THOUSANDS_COMMA_RE = r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?"
-_CN_DATE_RE = r"(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
 # strptime directives the SQL fast path accepts, with the digits Python's strptime accepts
 # (ISO-like formats require zero-padded fields).
 _DIRECTIVE_RE = {
@@ -158,6 +165,7 @@ class _Source:
     reader_names: list[str]  # the same columns as DuckDB names them
     types: dict[str, str]  # header -> DuckDB type
     row_offset: int  # source row number of data row 0
+    written_headers: list[str] = field(default_factory=list)  # the header row as written (repeats kept)
 
     @property
     def sha256(self) -> str:
@@ -211,26 +219,6 @@ def _transcode(path: Path, encoding: str, out: Path, declared: str) -> None:
         dst.write(dec.decode(b"", final=True))
 
 
-def _head_text(path: Path, encoding: str, chars: int = 65536) -> str | None:
-    """First *chars* characters of *path* decoded, or None when it does not decode."""
-    dec = codecs.getincrementaldecoder(encoding)()
-    text = ""
-    with open(path, "rb") as fh:
-        while len(text) < chars + 1:
-            chunk = fh.read(1 << 16)
-            if not chunk:
-                try:
-                    text += dec.decode(b"", final=True)
-                except UnicodeDecodeError:
-                    return None
-                break
-            try:
-                text += dec.decode(chunk)
-            except UnicodeDecodeError:
-                return None
-    return text.lstrip("\ufeff")
-
-
 def _is_unicode_error(e: Exception) -> bool:
     return "unicode" in str(e).lower() or "utf-8" in str(e).lower() or "utf8" in str(e).lower()
 
@@ -245,10 +233,10 @@ def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
     else:
         enc = "gb18030" if declared == "gbk" else declared
     read_path = path
-    head = _head_text(path, "utf-8-sig" if enc.startswith("utf-8") else enc)
+    head = head_text(path, "utf-8-sig" if enc.startswith("utf-8") else enc)
     if enc.startswith("utf-8") and head is None and declared == "auto":
         enc = "gb18030"  # as crmkit.ingest.sources.detect_encoding: Chinese Windows exports
-        head = _head_text(path, enc)
+        head = head_text(path, enc)
     if head is None:
         line = _decode_error_line(path, enc)
         if declared == "auto":
@@ -298,7 +286,7 @@ def _open_csv(con, path: Path, m: Mapping, workdir: Path) -> _Source:
     return _Source(
         "csv", read_path, str(path), digest, enc, reader(read_path),
         headers=[str(n).strip() for n in names], reader_names=names, types={str(n).strip(): "VARCHAR" for n in names},
-        row_offset=2 + int(m.skip_rows),
+        row_offset=2 + int(m.skip_rows), written_headers=csv_header(head, sep, int(m.skip_rows)),
     )
 
 
@@ -313,6 +301,7 @@ def _open_parquet(con, path: Path) -> _Source:
         desc = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except Exception as e:  # pyarrow and DuckDB raise several types
         raise DataError(f"{path} could not be read as Parquet: {e}") from None
+    check_unique_headers(str(path), parquet_header(path) or [])  # DuckDB would rename repeats
     cols = [(r[0], r[1]) for r in desc if r[0] != "file_row_number" and r[0] not in index_cols]
     return _Source(
         "parquet", path, str(path), digest, None, reader,
@@ -324,7 +313,16 @@ def _open_parquet(con, path: Path) -> _Source:
 
 
 _WS_END_RE = r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]$"
-_ISO_RE = r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?"
+
+
+def _normalise_sql(x: str) -> str:
+    """SQL applying :data:`crmkit.contract.dates.NORMALISE` to *x* (unanchored patterns everywhere, as Python's re)."""
+    for pattern, repl in NORMALISE:
+        flags = "" if pattern.startswith("^") else ", 'g'"
+        x = f"regexp_replace({x}, {literal(pattern)}, {literal(repl)}{flags})"
+    return x
+
+
 _MACROS = [
     # str.isspace() of a code point (what Python's str.strip() removes)
     "CREATE OR REPLACE MACRO _isws(c) AS (c BETWEEN 9 AND 13 OR c BETWEEN 28 AND 32 OR c BETWEEN 8192 AND 8202 "
@@ -347,12 +345,10 @@ _MACROS = [
     f"CREATE OR REPLACE MACRO _plain(y) AS CASE WHEN regexp_full_match(y, {literal(_PLAIN_RE)}) THEN CAST(y AS DOUBLE) END",
     f"CREATE OR REPLACE MACRO _cur(t) AS _pystrip(replace(regexp_replace(t, {literal(_CURRENCY_RE)}, '', 'g'), chr(160), ' '))",
     # ISO forms (after normalisation) that pandas' ISO8601 parser reads identically
-    f"CREATE OR REPLACE MACRO _iso(n) AS CASE WHEN regexp_full_match(n, {literal(_ISO_RE)}) THEN "
+    f"CREATE OR REPLACE MACRO _iso(n) AS CASE WHEN regexp_full_match(n, {literal(ISO_DATE)}) THEN "
     "try_strptime(n, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d']) END",
-    # crmkit.contract.coerce.coerce_dates normalisation (lookarounds rewritten for RE2)
-    "CREATE OR REPLACE MACRO _norm(t) AS replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(t, "
-    f"{literal(_CN_DATE_RE)}, '\\1-\\2-\\3', 'g'), '^(\\d{{4}})[/.](\\d{{1,2}})[/.](\\d{{1,2}})', '\\1-\\2-\\3'), "
-    "'^(\\d{4})-(\\d)-', '\\1-0\\2-'), '^(\\d{4}-\\d{2})-(\\d)(\\D|$)', '\\1-0\\2\\3'), 'T', ' ')",
+    # the normalisation of crmkit.contract.coerce.coerce_dates, from the same patterns
+    f"CREATE OR REPLACE MACRO _norm(t) AS replace({_normalise_sql('t')}, 'T', ' ')",
 ]
 
 
@@ -526,7 +522,7 @@ def _column_sql(canon: str, header: str, kind: str, pos: int, sqltype: str, m: M
                 value = (f"CASE WHEN regexp_full_match({tref}, {literal(rx)}) THEN try_strptime({tref}, {literal(m.date_format)}) END"
                          if rx else "CAST(NULL AS TIMESTAMP)")
             else:
-                norm = f"CASE WHEN regexp_full_match({tref}, {literal(_ISO_RE)}) THEN {tref} ELSE _norm({tref}) END"
+                norm = f"CASE WHEN regexp_full_match({tref}, {literal(ISO_DATE)}) THEN {tref} ELSE _norm({tref}) END"
                 value = _let(norm, "_ld", "_iso(_ld)")
     elif kind in ("money", "number", "int"):
         scale = m.amount_scale if kind == "money" else 1.0
@@ -597,6 +593,7 @@ class _Plan:
     cols: list[_Col]
     ignored: list[str]
     warnings: list[str] = field(default_factory=list)
+    date_notes: list[str] = field(default_factory=list)  # day/month orders decided from the values
     rows_in: int = 0
     # position in the staged ``_fail`` list of ("w" source value | "x" text for pandas, canonical column)
     fail_pos: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -675,19 +672,33 @@ def _row_ref(plan: _Plan) -> str:
 
 
 def _resolve_residue(con, plan: _Plan) -> None:
-    """Send present values the SQL fast path did not read to the pandas coercion."""
+    """Send present values the SQL fast path did not read to the pandas coercion.
+
+    A date column's day/month order is decided here, once, from its values
+    (the fast path reads no day/month form, so all of them are in the
+    residue), with the rule and messages of :func:`crmkit.ingest.canonical.settle_date_order`.
+    """
     m = plan.m
     for c in plan.cols:
         v = ident("v_" + c.canon)
         if c.residue:
             x = plan.fail("x", c.canon)
-            texts = con.execute(
-                f"SELECT DISTINCT {x} AS _res_t FROM _stage WHERE _fail IS NOT NULL AND {x} IS NOT NULL").df()["_res_t"]
+            res = con.execute(
+                f"SELECT {x} AS _res_t, min({_row_ref(plan)}) AS _res_r FROM _stage "
+                f"WHERE _fail IS NOT NULL AND {x} IS NOT NULL GROUP BY 1").df()
+            texts = res["_res_t"]
             if not len(texts):
                 continue
             s = pd.Series(texts.astype(object).to_numpy(), dtype=object)
             if c.kind == "date":
-                out, _ = coerce_dates(s, m.date_format)
+                order = None
+                if not format_order(m.date_format):
+                    ev = day_month_order(s, res["_res_r"].to_numpy(dtype="int64") + plan.src.row_offset)
+                    note = settle_date_order(ev, plan.src.description, m, c.canon)
+                    if note:
+                        plan.date_notes.append(note)
+                        order = ev.order
+                out, _ = coerce_dates(s, m.date_format, order)
                 res = pd.DataFrame({"_res_t": s, "_res_v": out.astype("datetime64[us]")})
             elif c.kind == "bool":
                 out, _ = coerce_bools(s)
@@ -976,7 +987,8 @@ def ingest_large(
             src = _open_csv(con, path, m, wd) if suffix in CSV_SUFFIXES else _open_parquet(con, path)
             if not con.execute(f"SELECT 1 FROM {src.reader} LIMIT 1").fetchall():
                 raise DataError(f"{path} has a header but no data rows. Export the table again.")
-            # mapping errors exactly as crmkit.ingest.canonical
+            # header and mapping errors exactly as crmkit.ingest.canonical
+            check_unique_headers(src.description, src.written_headers or src.headers)
             raw = RawSource(pd.DataFrame(columns=src.headers), pd.Series([], dtype="int64"), src.description, "", src.encoding)
             mapped, ignored = apply_mapping(raw, m)
             headers = _header_map(m, t, src.headers)
@@ -1010,7 +1022,7 @@ def ingest_large(
                         con.execute("INSERT INTO _known SELECT DISTINCT customer_id FROM _st.customers WHERE company = ?", [company])
                     con.execute("DETACH _st")
             _check_problems(con, plan, now, known)
-            plan.warnings = _category_warnings(con, plan)
+            plan.warnings = plan.date_notes + _category_warnings(con, plan)
             rejected = con.execute("SELECT count(DISTINCT row) FROM _problems").fetchone()[0]
             report = IngestReport(
                 source=src.description, table=table, company=company, rows_in=plan.rows_in,
