@@ -4,7 +4,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from crmkit.contract.coerce import coerce_amounts, coerce_bools, coerce_dates, coerce_ids
+from crmkit.contract.coerce import coerce_amounts, coerce_bools, coerce_dates, coerce_ids, date_order_evidence
+from crmkit.contract.dates import DAY_FIRST, MONTH_FIRST, day_month_order, format_order
+from crmkit.errors import DataError
 
 
 @pytest.mark.parametrize(
@@ -25,6 +27,72 @@ def test_excel_serial_numbers_and_bad_dates():
     assert list(out) == [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-01 12:00")] and not bad.any()
     out, bad = coerce_dates(pd.Series(["2025-02-30", "soon", None, ""]))
     assert bad.tolist() == [True, True, False, False] and out.isna().all()
+
+
+# -- day-first or month-first: one order per column ---------------------------------------------
+
+
+def _dates(values, **kw):
+    out, bad = coerce_dates(pd.Series(values, dtype=object), **kw)
+    return [None if pd.isna(x) else x for x in out], bad.tolist()
+
+
+def test_one_day_first_value_makes_the_whole_column_day_first():
+    out, bad = _dates(["03/04/2025", "23/04/2025", "05/06/2025 14:05", "1.2.2025", "07-08-25"])
+    assert out == [pd.Timestamp("2025-04-03"), pd.Timestamp("2025-04-23"), pd.Timestamp("2025-06-05 14:05"),
+                   pd.Timestamp("2025-02-01"), pd.Timestamp("2025-08-07")]
+    assert not any(bad)
+
+
+def test_one_month_first_value_makes_the_whole_column_month_first():
+    out, bad = _dates(["03/04/2025", "04/23/2025", "05/06/2025 14:05", "1.2.2025"])
+    assert out == [pd.Timestamp("2025-03-04"), pd.Timestamp("2025-04-23"), pd.Timestamp("2025-05-06 14:05"),
+                   pd.Timestamp("2025-01-02")]
+    assert not any(bad)
+
+
+def test_ambiguous_and_conflicting_columns_are_refused():
+    with pytest.raises(DataError, match=r"'03/04/2025' \(row 0\) and '05/06/2025' \(row 1\).*date_format"):
+        coerce_dates(pd.Series(["03/04/2025", "05/06/2025", "03/04/2025"]))
+    with pytest.raises(DataError, match=r"conflicting.*row 1 '23/04/2025'.*day-first.*row 2 '04/23/2025'.*month-first"):
+        coerce_dates(pd.Series(["03/04/2025", "23/04/2025", "04/23/2025"]))
+
+
+def test_iso_and_year_first_dates_are_never_day_month_forms():
+    values = ["2025-03-04", "2025/3/4", "2025-04-03 10:00", "2025年3月4日", "23/04/2025"]
+    out, bad = _dates(values)
+    assert out[:4] == [pd.Timestamp("2025-03-04"), pd.Timestamp("2025-03-04"), pd.Timestamp("2025-04-03 10:00"),
+                       pd.Timestamp("2025-03-04")]
+    assert date_order_evidence(pd.Series(values[:4])).status == "none"  # nothing to decide, nothing refused
+
+
+def test_an_explicit_date_format_wins():
+    # '%d/%m/%Y' reads what it can; the rest of the column is day-first too, even when a value looks month-first
+    out, bad = _dates(["03/04/2025", "05/01/2025 14:05", "04/23/2025", "2025-01-02"], date_format="%d/%m/%Y")
+    assert out == [pd.Timestamp("2025-04-03"), pd.Timestamp("2025-01-05 14:05"), None, pd.Timestamp("2025-01-02")]
+    assert bad == [False, False, True, False]
+    out, _ = _dates(["03/04/2025", "05/06/2025"], date_format="%m/%d/%Y")
+    assert out == [pd.Timestamp("2025-03-04"), pd.Timestamp("2025-05-06")]
+    assert date_order_evidence(pd.Series(["03/04/2025"]), date_format="%d/%m/%Y") is None
+    # a caller's decided order is used as given
+    out, _ = _dates(["03/04/2025"], order=MONTH_FIRST)
+    assert out == [pd.Timestamp("2025-03-04")]
+
+
+def test_day_month_evidence():
+    ev = day_month_order(["03/04/2025", "13/13/2025", "05/05/2025", "07/08/2025", "03/04/2025", "29/02/2025"], [9, 8, 7, 6, 5, 4])
+    # 13/13 is no date either way and 05/05 reads alike; 29/02 proves day-first (even if the date does not exist)
+    assert ev.status == "decided" and ev.order == DAY_FIRST and ev.proof == (4, "29/02/2025")
+    assert ev.ambiguous == ((5, "03/04/2025"), (6, "07/08/2025"))
+    assert day_month_order(["05/05/2025", "13/13/2025", "2025-01-02"], [1, 2, 3]).status == "none"
+    assert day_month_order(["12/31/2025"], [1]).order == MONTH_FIRST
+    assert [format_order(f) for f in ("%d/%m/%Y", "%m.%d.%y %H:%M", "%Y/%m/%d", "%Y-%d-%m", None)] == [
+        DAY_FIRST, MONTH_FIRST, None, None, None]
+
+
+def test_a_date_without_year_is_unreadable_not_year_one():
+    out, bad = _dates(["03/04", "2025-01-01"])
+    assert out == [None, pd.Timestamp("2025-01-01")] and bad == [True, False]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from crmkit.cli import cli
 from crmkit.errors import DataError, MappingError
 from crmkit.ingest import prepare
 from crmkit.store import Store
@@ -280,3 +282,122 @@ def test_auto_engine_picks_sql_for_large_files(store, exports, monkeypatch):
     monkeypatch.setattr(store_module, "LARGE_FILE_BYTES", 10)
     store.ingest(exports["orders"], "orders", "acme", exports["orders_map"])
     assert called == [exports["orders"]] and _amounts(store) == EXPECTED_AMOUNTS
+
+
+# -- dates written day/month: one order per column, decided once --------------------------------
+
+def _orders_dated(tmp_path, dates, name="o.csv"):
+    return write_csv(ORDERS_ZH.assign(下单时间=dates), tmp_path / name)
+
+
+def test_ambiguous_day_month_column_is_refused_with_the_fix(store, tmp_path):
+    src = _orders_dated(tmp_path, ["03/04/2025", "05/06/2025", "2025-01-07", "03/04/2025", "01/02/2025"])
+    mapping = write_text(tmp_path / "m.yaml", ORDERS_MAPPING)
+    e = _refused(store, DataError, "date_format", src, "orders", "acme", mapping)
+    msg = str(e)
+    assert str(src) in msg and "table 'orders'" in msg and "column 'order_date' (header '下单时间')" in msg
+    assert "'03/04/2025' (row 2) and '05/06/2025' (row 3)" in msg
+    assert str(mapping) in msg and "'%d/%m/%Y'" in msg and "'%m/%d/%Y'" in msg
+    # the same file loads once the mapping says how the dates are written
+    rep = store.ingest(src, "orders", "acme", write_text(tmp_path / "m2.yaml", ORDERS_MAPPING + "date_format: '%d/%m/%Y'\n"))
+    o = store.load("acme", "2025-01-01", "2025-12-31").orders.set_index("order_id")["order_date"]
+    assert o["O1"] == pd.Timestamp("2025-04-03") and o["O2"] == pd.Timestamp("2025-06-05") and rep.warnings == []
+
+
+@pytest.mark.parametrize(
+    "proof, expected, order",
+    [("23/04/2025", ["2025-04-03", "2025-06-05 14:05", "2025-01-07", "2025-04-23", "2025-02-01"], "day-first (DD/MM/YYYY)"),
+     ("04/23/2025", ["2025-03-04", "2025-05-06 14:05", "2025-01-07", "2025-04-23", "2025-01-02"], "month-first (MM/DD/YYYY)")],
+    ids=["day-first", "month-first"],
+)
+def test_one_proving_row_decides_the_whole_column(store, exports, tmp_path, proof, expected, order):
+    src = _orders_dated(tmp_path, ["03/04/2025", "05/06/2025 14:05", "2025-01-07", proof, "01/02/2025"])
+    rep = store.ingest(src, "orders", "acme", exports["orders_map"])
+    o = store.load("acme", "2025-01-01", "2025-12-31").orders.set_index("order_id")["order_date"]
+    assert o[["O1", "O2", "O3", "O4", "O5"]].tolist() == [pd.Timestamp(x) for x in expected]
+    note = f"orders.order_date: {order}, decided from row 5 '{proof}'"
+    assert rep.warnings == [note] and f"note: {note}" in str(rep)
+
+
+def test_conflicting_day_month_column_is_refused(store, exports, tmp_path):
+    src = _orders_dated(tmp_path, ["03/04/2025", "13/06/2025", "2025-01-07", "04/23/2025", "01/02/2025"])
+    e = _refused(store, DataError, "conflicting date conventions", src, "orders", "acme", exports["orders_map"])
+    assert "column 'order_date'" in str(e) and "row 3 '13/06/2025'" in str(e) and "row 5 '04/23/2025'" in str(e)
+
+
+def test_iso_dates_are_never_ambiguous(store, exports, tmp_path):
+    iso = _orders_dated(tmp_path, ["2025-03-04", "2025-04-03", "2025/3/4", "2025-01-02 10:00", "2025年3月4日"])
+    assert prepare(iso, "orders", exports["orders_map"]).warnings == []  # nothing to decide, nothing refused
+    # in a column proven day-first, ISO and other year-first values keep their order
+    src = _orders_dated(tmp_path, ["2025-03-04", "2025-04-03", "2025/3/4", "23/04/2025", "03/04/2025"], "mixed.csv")
+    store.ingest(src, "orders", "acme", exports["orders_map"])
+    o = store.load("acme", "2025-01-01", "2025-12-31").orders.set_index("order_id")["order_date"]
+    assert o.tolist() == [pd.Timestamp(x) for x in ("2025-03-04", "2025-04-03", "2025-03-04", "2025-04-23", "2025-04-03")]
+
+
+def _cli(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_cli_refuses_an_ambiguous_column_with_exit_2(store, exports, tmp_path):
+    src = _orders_dated(tmp_path, ["03/04/2025", "05/06/2025", "2025-01-07", "03/04/2025", "01/02/2025"])
+    before = store_snapshot(store.path)
+    for cmd in ("validate", "ingest"):
+        res = _cli(cmd, src, "-t", "orders", "-m", exports["orders_map"], "--store", store.path,
+                   *(["-c", "acme"] if cmd == "ingest" else []))
+        assert res.exit_code == 2, res.output
+        assert "'03/04/2025' (row 2) and '05/06/2025' (row 3)" in res.output and "date_format" in res.output
+        assert "Traceback" not in res.output
+    assert store_snapshot(store.path) == before
+    ok = _orders_dated(tmp_path, ["03/04/2025", "05/06/2025", "2025-01-07", "23/04/2025", "01/02/2025"], "ok.csv")
+    res = _cli("validate", ok, "-t", "orders", "-m", exports["orders_map"])
+    assert res.exit_code == 0 and "note: orders.order_date: day-first (DD/MM/YYYY), decided from row 5 '23/04/2025'" in res.output
+
+
+# -- repeated headers ----------------------------------------------------------------------------
+
+def _with_header_row(tmp_path, header: str, name="dup.csv"):
+    body = ORDERS_ZH.assign(额外=ORDERS_ZH["实付金额"]).to_csv(index=False).split("\n", 1)[1]
+    path = tmp_path / name
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("repeat", ["实付金额", " 实付金额 "], ids=["literal", "spaces"])
+def test_repeated_header_in_the_file_is_refused(store, exports, tmp_path, repeat):
+    src = _with_header_row(tmp_path, f"订单编号,客户ID,下单时间,实付金额,渠道,是否退货,{repeat}")
+    e = _refused(store, DataError, r"repeated column header '实付金额' in columns 4, 7", src, "orders", "acme",
+                 exports["orders_map"])
+    assert str(src) in str(e)
+    for cmd in ("validate", "ingest"):
+        res = _cli(cmd, src, "-t", "orders", "-c", "acme", "-m", exports["orders_map"], "--store", store.path)
+        assert res.exit_code == 2 and "repeated column header '实付金额'" in res.output and "Traceback" not in res.output
+
+
+def test_repeated_header_in_excel_and_parquet_is_refused(store, exports, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    xlsx = tmp_path / "dup.xlsx"
+    frame = ORDERS_ZH.assign(x=ORDERS_ZH["实付金额"])
+    frame.to_excel(xlsx, index=False)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    wb.active.cell(row=1, column=7).value = "实付金额"
+    wb.save(xlsx)
+    _refused(store, DataError, r"dup\.xlsx \[sheet .*\]: repeated column header '实付金额' in columns 4, 7", xlsx,
+             "orders", "acme", exports["orders_map"])
+    table = pa.Table.from_pandas(frame, preserve_index=False).rename_columns([*ORDERS_ZH.columns, "实付金额"])
+    pq.write_table(table, tmp_path / "dup.parquet")
+    _refused(store, DataError, r"dup\.parquet: repeated column header '实付金额' in columns 4, 7", tmp_path / "dup.parquet",
+             "orders", "acme", exports["orders_map"])
+
+
+def test_mapping_rename_onto_an_existing_header_is_refused(store, exports, tmp_path):
+    src = write_csv(ORDERS_ZH.assign(amount=["1", "2", "3", "4", "-5"]), tmp_path / "o.csv")
+    e = _refused(store, DataError, r"two columns would become canonical column 'amount': header '实付金额'", src,
+                 "orders", "acme", exports["orders_map"])
+    assert str(src) in str(e) and "header 'amount'" in str(e) and str(exports["orders_map"]) in str(e)
+    res = _cli("validate", src, "-t", "orders", "-m", exports["orders_map"])
+    assert res.exit_code == 2 and "canonical column 'amount'" in res.output and "Traceback" not in res.output

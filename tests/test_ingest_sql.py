@@ -254,6 +254,78 @@ def test_source_rows_follow_the_file_when_read_in_parallel(tmp_path, files):
     assert len(kept) == n - len(later) and kept["order_id"].is_unique
 
 
+_DAY = "orders.order_date: day-first (DD/MM/YYYY), decided from row {}"
+_MONTH = "orders.order_date: month-first (MM/DD/YYYY), decided from row {}"
+
+
+@pytest.mark.parametrize(
+    "dates, extra, expected, note",
+    [
+        (["03/04/2025", "05/06/2025 14:05", "2025-01-07", "23/04/2025", "01/02/2025"], "",
+         ["2025-04-03", "2025-06-05 14:05", "2025-01-07", "2025-04-23", "2025-02-01"], _DAY.format("5 '23/04/2025'")),
+        (["03/04/2025", "05/06/2025 14:05", "2025-01-07", "04/23/2025", "01/02/2025"], "",
+         ["2025-03-04", "2025-05-06 14:05", "2025-01-07", "2025-04-23", "2025-01-02"], _MONTH.format("5 '04/23/2025'")),
+        # ISO and other year-first values keep their order in a day-first column
+        (["2025-03-04", "2025-04-03 10:00", "2025/3/4", "23/04/2025", "03/04/2025"], "",
+         ["2025-03-04", "2025-04-03 10:00", "2025-03-04", "2025-04-23", "2025-04-03"], _DAY.format("5 '23/04/2025'")),
+        (["03/04/2025", "05/01/2025 14:05", "2025-01-07", "04/23/2025", "01/02/2025"], "date_format: '%d/%m/%Y'\n",
+         ["2025-04-03", "2025-01-05 14:05", "2025-01-07", None, "2025-02-01"], None),
+        (["03/04/2025", "05/01/2025 14:05", "2025-01-07", "04/23/2025", "01/02/2025"], "date_format: '%Y/%m/%d'\n",
+         ["2025-03-04", "2025-05-01 14:05", "2025-01-07", "2025-04-23", "2025-01-02"], _MONTH.format("5 '04/23/2025'")),
+    ],
+    ids=["day-first", "month-first", "iso-untouched", "explicit-format", "year-first-format"],
+)
+def test_day_month_order_is_decided_once_for_the_column(tmp_path, files, dates, extra, expected, note):
+    src = write_csv(ORDERS_ZH.assign(下单时间=dates), tmp_path / "dm.csv")
+    mapping = write_text(tmp_path / "dm.yaml", ORDERS_MAPPING + extra)
+    out = assert_same(tmp_path, [_customers(files), _orders(src, files, mapping, max_reject_rate=1.0)])
+    got = out["loaded"][("acme", "orders")].set_index("order_id")["order_date"]
+    want = {f"O{i + 1}": pd.Timestamp(x) for i, x in enumerate(expected) if x}
+    assert got.to_dict() == want  # with '%d/%m/%Y', '04/23/2025' is no date: that row is rejected
+    assert out["reports"][1][6] == ([note] if note else [])
+
+
+@pytest.mark.parametrize(
+    "dates, message",
+    [
+        (["03/04/2025", "05/06/2025", "2025-01-07", "03/04/2025", "01/02/2025"],
+         "dates such as '03/04/2025' (row {0}) and '05/06/2025' (row {1}) read both"),
+        (["03/04/2025", "13/06/2025", "2025-01-07", "04/23/2025", "01/02/2025"],
+         "conflicting date conventions in one column: row {1} '13/06/2025' can only be day-first (DD/MM/YYYY) "
+         "but row {3} '04/23/2025' can only be month-first (MM/DD/YYYY)"),
+    ],
+    ids=["ambiguous", "conflicting"],
+)
+def test_ambiguous_or_conflicting_dates_are_refused_the_same_way(tmp_path, files, dates, message):
+    csv = write_csv(ORDERS_ZH.assign(下单时间=dates), tmp_path / "dm.csv")
+    parquet = tmp_path / "dm.parquet"
+    ORDERS_ZH.assign(下单时间=dates).to_parquet(parquet, index=False)
+    out = assert_same(tmp_path, [_customers(files), _orders(csv, files), _orders(parquet, files)])
+    # source rows: the CSV header is row 1, Parquet rows count from 1
+    for err, src, first in zip(out["errors"][1:], (csv, parquet), (2, 1)):
+        assert err[0] == "DataError" and message.format(*range(first, first + 5)) in err[1]
+        assert f"{src}: table 'orders', column 'order_date' (header '下单时间')" in err[1]
+
+
+def test_repeated_headers_are_refused_the_same_way(tmp_path, files):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    body = ORDERS_ZH.assign(x=ORDERS_ZH["实付金额"]).to_csv(index=False).split("\n", 1)[1]
+    literal = tmp_path / "literal.csv"
+    literal.write_text("订单编号,客户ID,下单时间,实付金额,渠道,是否退货,实付金额\n" + body, encoding="utf-8")
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("订单编号,客户ID,下单时间,实付金额,渠道,是否退货, 实付金额\n" + body, encoding="gbk")
+    parquet = tmp_path / "dup.parquet"
+    table = pa.Table.from_pandas(ORDERS_ZH.assign(x=ORDERS_ZH["实付金额"]), preserve_index=False)
+    pq.write_table(table.rename_columns([*ORDERS_ZH.columns, "实付金额"]), parquet)
+    renamed = write_csv(ORDERS_ZH.assign(amount=["1", "2", "3", "4", "-5"]), tmp_path / "renamed.csv")
+    out = assert_same(tmp_path, [_customers(files), *(_orders(p, files) for p in (literal, spaced, parquet, renamed))])
+    for err, src in zip(out["errors"][1:4], (literal, spaced, parquet)):
+        assert err[0] == "DataError" and f"{src}: repeated column header '实付金额' in columns 4, 7" in err[1]
+    assert "two columns would become canonical column 'amount': header '实付金额'" in out["errors"][4][1]
+
+
 # -- bad inputs -------------------------------------------------------------------
 
 
@@ -357,7 +429,8 @@ def test_progress_callback_and_silence(tmp_path, files, capsys):
 _IDS = ["O1", "O2", "O3", " O4", "O5", "", "nan"]
 _CUSTOMERS = ["C001", "C002", "C003 ", "C004", "C999", ""]
 _DATES = ["2025/1/3", "2025-01-05 14:05", "2025年2月1日", "2025-3-1", "2025/03/02 08:00:01", "2025-02-30", "2099-01-01",
-          "yesterday", "", "45717", "2025.4.5", "20250106", "Jan 7 2025", "2025-01-08T09:10:11", "  2025/1/9  ", "NULL"]
+          "yesterday", "", "45717", "2025.4.5", "20250106", "Jan 7 2025", "2025-01-08T09:10:11", "  2025/1/9  ", "NULL",
+          "03/04/2025", "23/04/2025", "04/23/2025 10:00", "5.5.25", "13/13/2025"]
 _AMOUNTS = ["1", "-20", "￥1,234.50", "¥ 99", "(12.50)", "1 234,50", "12,5", "2.000,00", "abc", "", "1e3", "3%", "USD 7.25",
             "-￥88.00", "1,23", ".5", "7.", "+3", "—"]
 _BOOLS = ["是", "否", "Y", "n", "1", "0", "true", "FALSE", "maybe", "", "√", "×"]
@@ -381,7 +454,7 @@ _PROP_MAPPING = ORDERS_MAPPING.replace("  is_return: 是否退货\n", "  is_retu
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=_frames(), fmt=st.sampled_from(["utf-8", "gbk", "parquet"]), decimal=st.sampled_from([".", ","]),
-       date_format=st.sampled_from([None, "%Y/%m/%d"]))
+       date_format=st.sampled_from([None, "%Y/%m/%d", "%d/%m/%Y"]))
 def test_property_same_rows_values_and_reasons(tmp_path_factory, frame, fmt, decimal, date_format):
     tmp = tmp_path_factory.mktemp("prop")
     customers = write_csv(CUSTOMERS_ZH, tmp / "customers.csv")
