@@ -55,6 +55,7 @@ from crmkit.store.data import CRMData
 from crmkit.indicators.value import top_share
 
 __all__ = [
+    "escalation_evidence",
     "THRESHOLDS",
     "Risk",
     "severity",
@@ -359,6 +360,44 @@ def revenue_at_risk_risk(current: Mapping[str, Any], previous: Mapping[str, Any]
     )
 
 
+def escalation_evidence(escalation: Mapping[str, float], *, alpha: float = 0.05) -> tuple[str, str]:
+    """One sentence each (en, zh) on :func:`complaint_escalation`: the two rates, their ratio and the exact test.
+
+    What cannot be computed (no previous customers, no complaint in either
+    window, no test) is said in words, never as a missing number.
+
+    Examples
+    --------
+    >>> escalation_evidence(complaint_escalation(0, 40, 0, 30))[0]
+    'Complaints per 1,000 active customers: 0.0 (0 complaints) against 0.0 (0) in the previous period of equal length; with no complaint in either period there is no change to test.'
+    """
+    e = escalation
+    rate, prev, ratio, p = e["rate"], e["previous_rate"], e["ratio"], e["p_value"]
+    en = [f"Complaints per 1,000 active customers: {rate:.1f} ({e['complaints']:,} complaints)"]
+    zh = [f"每千名活跃客户投诉 {rate:.1f} 次（{e['complaints']:,} 次）"]
+    if not _nan(prev):
+        en.append(f" against {prev:.1f} ({e['previous_complaints']:,}) in the previous period of equal length")
+        zh.append(f"，上期（等长）为 {prev:.1f} 次（{e['previous_complaints']:,} 次）")
+        if not _nan(ratio):
+            en.append(f", a ratio of {ratio:.2f}")
+            zh.append(f"，比值 {ratio:.2f}")
+    else:
+        en.append("; the previous period had no active customers to compare with")
+        zh.append("；上期没有活跃客户，无从比较")
+    if not _nan(p):
+        sig = p < alpha
+        en.append(f"; exact conditional test p = {p:.3f}, so the change is "
+                  f"{'unlikely to be chance' if sig else 'within chance variation'}")
+        zh.append(f"；精确条件检验 p = {p:.3f}，{'变化不太可能是偶然' if sig else '变化在随机波动范围内'}")
+    elif not _nan(prev) and e["complaints"] + e["previous_complaints"] == 0:
+        en.append("; with no complaint in either period there is no change to test")
+        zh.append("；两期均无投诉，无变化可检验")
+    elif not _nan(prev):
+        en.append("; the change could not be tested")
+        zh.append("；无法对变化进行检验")
+    return "".join(en) + ".", "".join(zh) + "。"
+
+
 def complaint_risk(escalation: Mapping[str, float], *, alpha: float = 0.05,
                    thresholds: Mapping[str, tuple[float, float, str]] | None = None) -> Risk:
     """Complaint escalation: high when the rate rose by ≥ 25 % and the rise is significant;
@@ -378,12 +417,7 @@ def complaint_risk(escalation: Mapping[str, float], *, alpha: float = 0.05,
     if _nan(e["rate"]):
         ev_en, ev_zh = "No active customers to relate complaints to.", "无活跃客户，无法计算投诉率。"
     else:
-        test_en = f"p = {p:.3f}" if not _nan(p) else "no test"
-        ev_en = (f"{e['rate']:.1f} complaints per 1,000 active customers ({e['complaints']:,}) vs "
-                 f"{e['previous_rate']:.1f} ({e['previous_complaints']:,}) in the previous period; "
-                 f"ratio {ratio:.2f}, {test_en}{' (significant)' if sig else ''}.")
-        ev_zh = (f"每千名活跃客户投诉 {e['rate']:.1f} 次（{e['complaints']:,} 次），上期为 {e['previous_rate']:.1f}"
-                 f"（{e['previous_complaints']:,} 次）；比值 {ratio:.2f}，{test_en}{'（显著）' if sig else ''}。")
+        ev_en, ev_zh = escalation_evidence(e, alpha=alpha)
     return Risk("complaint_escalation", "Complaint escalation", "投诉升级趋势", sev, e["rate"], "per_1000",
                 ev_en, ev_zh, e["previous_rate"], trend(e["rate"], e["previous_rate"], "higher"), m, h, dict(e))
 

@@ -17,6 +17,7 @@ from crmkit.evaluation import due_diligence as dd
 from crmkit.evaluation.summary import grade_robust
 from crmkit.formatting import Bilingual, Formatter
 from crmkit.i18n import DIMENSIONS, Translator
+from crmkit.indicators.risk import escalation_evidence
 from crmkit.narrative.summary import completeness_items as _items, completeness_summary as _summary, dimension_table
 from crmkit.narrative.summary import grade_text, share_text
 
@@ -457,35 +458,12 @@ def loyalty_reading(run: dd.DueDiligenceRun) -> Bilingual | None:
 def escalation_reading(esc: dict[str, float]) -> Bilingual:
     """Complaint rate now and in the previous window, their ratio and the exact test's p-value.
 
-    Parts that cannot be computed (no previous customers, no complaints in
-    either window) are said in words, never as a missing number.
+    The sentence is the risk register's evidence (:func:`crmkit.indicators.risk.escalation_evidence`),
+    so both reports say the same.
     """
-    rate, prev, ratio, p = esc["rate"], esc["previous_rate"], esc["ratio"], esc["p_value"]
-    en = [f"Complaints per 1,000 active customers: {rate:.1f} ({esc['complaints']:,} complaints)"]
-    zh = [f"每千名活跃客户投诉 {rate:.1f} 次（{esc['complaints']:,} 次）"]
-    if math.isfinite(prev):
-        en.append(f" against {prev:.1f} ({esc['previous_complaints']:,}) in the previous period of equal length")
-        zh.append(f"，上期（等长）为 {prev:.1f} 次（{esc['previous_complaints']:,} 次）")
-        if math.isfinite(ratio):
-            en.append(f", a ratio of {ratio:.2f}")
-            zh.append(f"，比值 {ratio:.2f}")
-    else:
-        en.append("; the previous period had no active customers to compare with")
-        zh.append("；上期没有活跃客户，无从比较")
-    if math.isfinite(p):
-        sig = p < 0.05
-        en.append(f"; exact conditional test p = {p:.3f}, so the change is "
-                  f"{'unlikely to be chance' if sig else 'within chance variation'}")
-        zh.append(f"；精确条件检验 p = {p:.3f}，{'变化不太可能是偶然' if sig else '变化在随机波动范围内'}")
-    elif math.isfinite(prev) and esc["complaints"] + esc["previous_complaints"] == 0:
-        en.append("; with no complaint in either period there is no change to test")
-        zh.append("；两期均无投诉，无变化可检验")
-    elif math.isfinite(prev):
-        en.append("; the change could not be tested")
-        zh.append("；无法对变化进行检验")
-    en.append(". Same counting as the relationship risk register of the team and risk report.")
-    zh.append("。计算口径与团队与风险报告中的关系风险登记册一致。")
-    return Bilingual("".join(en), "".join(zh))
+    en, zh = escalation_evidence(esc)
+    return Bilingual(en + " Same counting as the relationship risk register of the team and risk report.",
+                     zh + "计算口径与团队与风险报告中的关系风险登记册一致。")
 
 
 def no_previous_customers() -> Bilingual:
