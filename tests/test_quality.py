@@ -58,3 +58,24 @@ def test_weakest_reference_and_ingest_table():
     shown = quality.ingest_table(log)
     assert shown.columns[-2:].tolist() == ["rejected_share", "finished_at"]
     assert shown.loc[0, "source"] == "o.csv" and shown.loc[0, "rejected_share"] == pytest.approx(0.25)
+
+
+def test_completeness_counts_only_supplied_or_required_columns(tmp_path):
+    """An optional column the export never carried is not a 0 % completeness (true by construction)."""
+    import pandas as pd
+
+    from crmkit.indicators import quality
+    from crmkit.store import Store
+
+    src = tmp_path / "customers.csv"
+    pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "signup_date": ["2025-01-01"] * 4,
+                  "region": ["n", "", "s", "s"]}).to_csv(src, index=False)
+    st = Store(tmp_path / "crm.duckdb")
+    st.ingest(src, "customers", "acme")
+    comp = quality.completeness(st.load("acme", "2025-01-01", "2025-03-31"))
+    assert set(comp["column"]) == {"customer_id", "signup_date", "region"}
+    assert comp.set_index("column").loc["region", "completeness"] == 0.75
+    assert "customers.gender" in comp.attrs["not_supplied"] and "customers.region" not in comp.attrs["not_supplied"]
+    ov = quality.quality_overview(pd.DataFrame({"table": ["customers"], "supplied": [True]}), comp,
+                                  pd.DataFrame(), pd.DataFrame())
+    assert ov["completeness"] == (4 + 4 + 3) / 12 and ov["not_supplied"] == comp.attrs["not_supplied"]

@@ -72,12 +72,16 @@ def coverage(data: CRMData) -> pd.DataFrame:
 
 
 def completeness(data: CRMData, include_pii: bool = False) -> pd.DataFrame:
-    """Share of non-empty values per supplied table and canonical column.
+    """Share of non-empty values per supplied table and canonical column that was supplied or is required.
 
-    Personal-data columns are excluded unless *include_pii* (their fill rate
-    is harmless, but listing them invites looking at them).
+    An optional column without a single value in the company's rows was not
+    supplied by the export: its 0 % would be true by construction, so it is
+    left out and listed in ``attrs["not_supplied"]`` (``table.column``)
+    instead; required columns always count.  Personal-data columns are
+    excluded unless *include_pii* (their fill rate is harmless, but listing
+    them invites looking at them).
     """
-    rows = []
+    rows, absent = [], []
     for name in _supplied(data):
         t = TABLES[name]
         cols = [c for c in _columns(data, name) if include_pii or not t.column(c).pii]
@@ -87,10 +91,15 @@ def completeness(data: CRMData, include_pii: bool = False) -> pd.DataFrame:
                           + f" FROM {_q(name)}").iloc[0]
         n = int(counts["__n"])
         for c in cols:
-            filled = int(counts[c])
-            rows.append({"table": name, "column": c, "required": t.column(c).required, "filled": filled, "rows": n,
+            filled, required = int(counts[c]), t.column(c).required
+            if not filled and not required:
+                absent.append(f"{name}.{c}")
+                continue
+            rows.append({"table": name, "column": c, "required": required, "filled": filled, "rows": n,
                          "completeness": filled / n})
-    return pd.DataFrame(rows, columns=["table", "column", "required", "filled", "rows", "completeness"])
+    out = pd.DataFrame(rows, columns=["table", "column", "required", "filled", "rows", "completeness"])
+    out.attrs["not_supplied"] = absent
+    return out
 
 
 def duplicates(data: CRMData) -> pd.DataFrame:
@@ -147,7 +156,7 @@ def quality_overview(coverage_frame: pd.DataFrame, completeness_frame: pd.DataFr
     """Headline figures of the data-quality report.
 
     Formulas: ``completeness`` = Σ filled values / Σ rows over every
-    (table, column) of :func:`completeness` (a cell-weighted fill rate, NaN
+    supplied or required (table, column) of :func:`completeness` (a cell-weighted fill rate, NaN
     when no table is supplied); ``reference_match`` = Σ matched / Σ rows with
     an id over every customer reference of :func:`referential_integrity`
     (Wilson interval); ``reject_rate`` = Σ rows rejected / Σ rows read in
@@ -158,7 +167,8 @@ def quality_overview(coverage_frame: pd.DataFrame, completeness_frame: pd.DataFr
     dict
         ``supplied`` (tables with rows), ``tables`` (canonical tables),
         ``missing`` (names of the tables not supplied), ``completeness``,
-        ``cells`` (Σ rows behind it), ``reference_match`` and ``reject_rate``
+        ``cells`` (Σ rows behind it), ``not_supplied`` (optional columns
+        without any value, left out of the completeness), ``reference_match`` and ``reject_rate``
         (Estimates; NaN without references or ingest log).
 
     Examples
@@ -177,6 +187,7 @@ def quality_overview(coverage_frame: pd.DataFrame, completeness_frame: pd.DataFr
         "missing": [t for t, s in zip(coverage_frame["table"], coverage_frame["supplied"]) if not s],
         "completeness": float(completeness_frame["filled"].sum() / cells) if cells else float("nan"),
         "cells": cells,
+        "not_supplied": list(completeness_frame.attrs.get("not_supplied", [])),
         "reference_match": (proportion(int(references["matched"].sum()), int(references["with_id"].sum()))
                             if len(references) else nan),
         "reject_rate": (proportion(int(ingest_log["rows_rejected"].sum()), int(ingest_log["rows_in"].sum()))

@@ -19,7 +19,7 @@ def overview(ov: dict, currency: str = "CNY") -> Bilingual:
     Examples
     --------
     >>> overview({"supplied": 2, "tables": 2, "missing": [], "completeness": 0.9}).en
-    '2 of 2 canonical tables were supplied, so every report section can be computed. On average 90.0% of the optional and required fields are filled.'
+    '2 of 2 canonical tables were supplied, so every report section can be computed. On average 90.0% of the supplied and required fields are filled.'
     """
     en_f, zh_f = formatters(currency)
     n, total, missing, c = ov["supplied"], ov["tables"], ov["missing"], ov["completeness"]
@@ -35,8 +35,13 @@ def overview(ov: dict, currency: str = "CNY") -> Bilingual:
         en += " No field could be checked for completeness."
         zh += " 没有可检查完整性的字段。"
     else:
-        en += f" On average {en_f.fmt(c, 'ratio')} of the optional and required fields are filled."
-        zh += f" 字段平均填充率为 {zh_f.fmt(c, 'ratio')}。"
+        en += f" On average {en_f.fmt(c, 'ratio')} of the supplied and required fields are filled."
+        zh += f" 已提供字段及必填字段的平均填充率为 {zh_f.fmt(c, 'ratio')}。"
+    absent = ov.get("not_supplied") or []
+    if absent:
+        en += (f" {len(absent)} optional column{'s' if len(absent) != 1 else ''} without any value "
+               "(not in the exports) are not counted.")
+        zh += f" {len(absent)} 个可选字段没有任何取值（导出文件中未包含），不计入完整性。"
     return Bilingual(en, zh)
 
 

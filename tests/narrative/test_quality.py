@@ -9,8 +9,12 @@ from crmkit.narrative import quality as say
 def test_overview_with_missing_tables_and_no_completeness():
     s = say.overview({"supplied": 3, "tables": 5, "missing": ["tickets", "surveys"], "completeness": 0.8766})
     assert s.en == ("3 of 5 canonical tables were supplied; missing: tickets, surveys (their report sections are skipped)."
-                    " On average 87.7% of the optional and required fields are filled.")
-    assert s.zh == "共提供 3/5 张标准数据表；缺少：tickets、surveys（相关报告章节将跳过）。 字段平均填充率为 87.7%。"
+                    " On average 87.7% of the supplied and required fields are filled.")
+    assert s.zh == "共提供 3/5 张标准数据表；缺少：tickets、surveys（相关报告章节将跳过）。 已提供字段及必填字段的平均填充率为 87.7%。"
+    s = say.overview({"supplied": 2, "tables": 2, "missing": [], "completeness": 0.9,
+                      "not_supplied": ["orders.coupon_code", "orders.discount"]})
+    assert s.en.endswith("2 optional columns without any value (not in the exports) are not counted.")
+    assert "2 个可选字段没有任何取值" in s.zh
     s = say.overview({"supplied": 0, "tables": 5, "missing": [], "completeness": float("nan")})
     assert "nan" not in s.en and "No field could be checked" in s.en and "没有可检查完整性的字段" in s.zh
 
