@@ -234,3 +234,19 @@ def test_kpi_tiles_take_label_and_unit_from_the_registry():
 def test_kpi_tile_of_an_undeclared_metric_is_refused():
     with pytest.raises(UnknownMetricError, match="did you mean 'churn_rate'"):
         _tiles("en", [("churn_rat", 0.1)])
+
+
+def test_a_metric_true_by_construction_is_saved_but_never_scored():
+    from crmkit.evaluation.metrics import MetricSet
+    from crmkit.evaluation.scorecard import split_metrics
+    from crmkit.evaluation.targets import load_targets
+
+    ms = MetricSet("customer_base", notebook="01_customer_base")
+    ms.add_all({"active_customer_share": 1.0, "active_customer_growth": 0.1}, n={"active_customer_share": 50},
+               by_construction={"active_customer_share": "every customer is new"})
+    saved = {m["name"]: m for m in (m.to_dict() for m in ms.metrics)}
+    assert saved["active_customer_share"]["by_construction"] == "every customer is new"
+    assert "by_construction" not in saved["active_customer_growth"]  # files of ordinary metrics are unchanged
+    scorable, descriptive = split_metrics(ms.frame(), load_targets())
+    assert scorable["name"].tolist() == ["active_customer_growth"]
+    assert descriptive["name"].tolist() == ["active_customer_share"]

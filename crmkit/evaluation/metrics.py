@@ -77,11 +77,14 @@ class Metric:
     label_zh: str = ""
     flagged: bool = False
     notebook: str = ""
+    by_construction: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("value", "ci_low", "ci_high"):
             d[k] = _clean(d[k])
+        if d["by_construction"] is None:
+            del d["by_construction"]
         return d
 
 
@@ -116,8 +119,13 @@ class MetricSet:
         label_en: str | None = None,
         label_zh: str | None = None,
         dimension: str | None = None,
+        by_construction: str | None = None,
     ) -> None:
         """Record metric *name*; an :class:`Estimate` brings its n and interval.
+
+        *by_construction* (a short reason) marks a value that the data make
+        true by definition this period (e.g. every active customer is new, so
+        the active share is 100 %): it is saved and shown, but never scored.
 
         Unit, direction, dimension and labels come from the metric registry.
         The keywords ``unit``, ``direction``, ``label_en``, ``label_zh`` and
@@ -160,11 +168,16 @@ class MetricSet:
         m = Metric(
             name, _clean(value), decl.unit, decl.dimension, None if n is None else int(n),
             ci_low, ci_high, decl.direction, decl.label_en, decl.label_zh, bool(flagged), self.notebook,
+            by_construction or None,
         )
         self.metrics.append(m)
 
-    def add_all(self, values: Mapping[str, Estimate | float | int | None], *, n: Mapping[str, int] | None = None) -> None:
+    def add_all(self, values: Mapping[str, Estimate | float | int | None], *, n: Mapping[str, int] | None = None,
+                by_construction: Mapping[str, str] | None = None) -> None:
         """Record several metrics at once: ``{name: value_or_estimate}``, optional ``n={name: n}``.
+
+        ``by_construction={name: reason}`` marks values that are true by
+        definition this period (see :meth:`add`).
 
         Every name is checked against the registry before any is recorded,
         so a typo leaves the set unchanged.
@@ -175,7 +188,7 @@ class MetricSet:
                 f"{self.notebook or self.dimension}: " + "; ".join(self.registry.unknown_message(k) for k in unknown)
             )
         for name, value in values.items():
-            self.add(name, value, n=(n or {}).get(name))
+            self.add(name, value, n=(n or {}).get(name), by_construction=(by_construction or {}).get(name))
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.to_dict() for m in self.metrics])

@@ -139,7 +139,8 @@ def split_metrics(metrics: pd.DataFrame, targets: TargetsConfig) -> tuple[pd.Dat
 
     A metric is descriptive when ``targets.yaml`` lists it under
     ``descriptive``, or when it has no target and was saved without a
-    direction (``direction: null``). Every other metric enters the
+    direction (``direction: null``), or when it was saved as true by
+    construction (``by_construction``: a reason). Every other metric enters the
     scorecard (one with a direction but no target is shown there as "no
     target").
 
@@ -152,7 +153,8 @@ def split_metrics(metrics: pd.DataFrame, targets: TargetsConfig) -> tuple[pd.Dat
     listed = metrics["name"].isin(list(targets.descriptive))
     has_target = metrics["name"].isin(targets.indicators.index)
     no_direction = metrics["direction"].isna()
-    descriptive = listed | (~has_target & no_direction)
+    constructed = metrics["by_construction"].notna() if "by_construction" in metrics else False
+    descriptive = listed | (~has_target & no_direction) | constructed
     return metrics[~descriptive].reset_index(drop=True), metrics[descriptive].reset_index(drop=True)
 
 
@@ -294,7 +296,9 @@ def scorecard_payload(
         "name": m["name"], "label_en": desc_labels[str(m["name"])][0], "label_zh": desc_labels[str(m["name"])][1],
         "notebook": m.get("notebook") or "", "dimension": m.get("dimension"), "value": _num(m.get("value")),
         "unit": m.get("unit"), "n": None if _num(m.get("n")) is None else int(m["n"]),
-        "reason": targets.descriptive.get(m["name"], "saved without a direction: descriptive"),
+        "reason": (f"true by construction this period ({m['by_construction']}): described, not scored"
+                   if isinstance(m.get("by_construction"), str)
+                   else targets.descriptive.get(m["name"], "saved without a direction: descriptive")),
     } for _, m in descriptive.iterrows()]
     dims = []
     for dim, row in card.dimension_scores_.iterrows():
