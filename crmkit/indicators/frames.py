@@ -11,7 +11,15 @@ Definitions
 * **Return**: an order row with ``is_return`` true *or* a negative
   ``amount`` (a refund recorded without the flag is still money going back).
   Returns reduce revenue and margin but are never counted as purchases.
-* **Purchase**: any other order row.
+* **Order**: any other order row (an order line).  Orders are what average
+  order value, order counts and complaints per 1,000 orders count.
+* **Purchase**: a customer's distinct calendar day with at least one order
+  (:func:`purchases_sql`).  Two orders of one customer on the same day are
+  one purchase, and a day with only returns is no purchase.  Every count of
+  purchases or repeat purchases (repeat purchase rate, purchase frequency,
+  RFM frequency, days between purchases, the churn inactivity threshold,
+  the CLV models' frequency) counts purchases; a customer is *active* in a
+  window when they made a purchase in it.
 * **Amount**: ``amount`` as recorded, i.e. what the customer paid after any
   ``discount`` (the canonical orders table stores net amounts, so a
   discount is never subtracted a second time).
@@ -22,7 +30,8 @@ Definitions
 These are the definitions of Gupta et al. (2006) "Modeling customer
 lifetime value" (margin-based historical value, net of returns) and of Fader,
 Hardie & Lee (2005) for the purchase counts the BTYD models need (returns are
-not transactions).
+not transactions; transactions of one customer on the same day are one
+purchase, as in their CDNOW data).
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ __all__ = [
     "order_line_expressions",
     "order_lines_sql",
     "order_lines",
+    "purchases_sql",
+    "purchase_days",
     "canonical_orders",
     "require_margin",
     "margin_error",
@@ -137,6 +148,64 @@ def order_lines(orders: Relation, *, margin_rate: float | None = None) -> Relati
     out = query(order_lines_sql("o", margin_rate=margin_rate), o=canonical_orders(orders))
     out["order_date"] = out["order_date"].astype("datetime64[us]")
     out.index = orders.index
+    return out
+
+
+def purchases_sql(lines: str = "o", lo=None, hi=None) -> str:
+    """``SELECT`` of the purchases in the order lines *lines*: one row per customer and calendar day.
+
+    A **purchase** is a customer's distinct calendar day with at least one
+    order line that is not a return (:data:`RETURN_RULE`, applied by
+    :func:`order_lines`): two orders of one customer on the same day are one
+    purchase, and a day with only returns is no purchase (Fader, Hardie &
+    Lee 2005, "Counting your customers the easy way", whose CDNOW
+    transactions are customer-days).  This statement is the one definition;
+    every indicator that counts purchases embeds it as a CTE over
+    :func:`order_lines` (a frame or the store, through
+    :func:`crmkit.store.sql.query`).
+
+    Parameters
+    ----------
+    lines : str
+        Name of a relation with the :data:`ORDER_LINE_COLUMNS`.
+    lo, hi : date-like, optional
+        Only order lines with ``lo <= order_date < hi`` (half-open; ``hi``
+        exclusive, as from :func:`crmkit.store.data.window_bounds`).
+
+    Returns
+    -------
+    str
+        Columns ``customer_id``, ``day`` (DATE), ``first_at`` and
+        ``last_at`` (the day's earliest and latest ``order_date``),
+        ``orders`` (non-return order lines that day) and ``amount`` (their
+        Σ amount).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "amount": [10.0, 5.0, -5.0, -8.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-02 09:00", "2025-01-02 17:00", "2025-01-04 10:00", "2025-01-03 08:00"])})
+    >>> p = query(purchases_sql("o") + " ORDER BY customer_id, day", o=order_lines(o))
+    >>> p[["customer_id", "orders", "amount"]].values.tolist()
+    [['a', 2, 15.0]]
+    """
+    where = ["NOT is_return", "customer_id IS NOT NULL", "order_date IS NOT NULL"]
+    if lo is not None:
+        where.append(f"order_date >= {timestamp_literal(lo)}")
+    if hi is not None:
+        where.append(f"order_date < {timestamp_literal(hi)}")
+    return (f"SELECT customer_id, CAST(order_date AS DATE) AS day, min(order_date) AS first_at, "
+            f"max(order_date) AS last_at, count(*) AS orders, "
+            f"sum(amount) AS amount FROM {lines} WHERE {' AND '.join(where)} GROUP BY customer_id, CAST(order_date AS DATE)")
+
+
+def purchase_days(orders: Relation, lo=None, hi=None) -> pd.DataFrame:
+    """The purchases of :func:`purchases_sql` (orders on ``lo <= order_date < hi``) as a frame, from a frame or the store.
+
+    Sorted by ``customer_id, day``; ``day`` as a timestamp at midnight.
+    """
+    out = query(f"SELECT * FROM ({purchases_sql('o', lo, hi)}) ORDER BY customer_id, day", o=order_lines(orders))
+    out["day"] = pd.to_datetime(out["day"])
+    out["orders"] = out["orders"].astype("int64")
     return out
 
 
