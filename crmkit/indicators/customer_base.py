@@ -13,11 +13,12 @@ last *day* included.  Per-customer aggregation runs as SQL in DuckDB
 
 Definitions
 -----------
-* A customer is *active* in a window when they placed at least one
-  non-return order in it.
-* *New* customers are active customers whose first non-return order ever
-  lies in the window; *returning* customers are active customers who had
-  ordered before the window.  (Sign-ups without an order are counted
+* A customer is *active* in a window when they made at least one
+  purchase in it (a purchase is a customer's distinct calendar day with a
+  non-return order, :func:`crmkit.indicators.frames.purchases_sql`).
+* *New* customers are active customers whose first purchase ever lies in
+  the window; *returning* customers are active customers who had bought
+  before the window.  (Sign-ups without an order are counted
   separately as ``signups``.)
 * *Total* customers are customers whose ``signup_date`` is on or before the
   end of the window.
@@ -40,7 +41,7 @@ import pandas as pd
 
 from crmkit.store.data import as_timestamp, rows_between, window_bounds
 from crmkit.estimate import MIN_N, Estimate, proportion
-from crmkit.indicators.frames import UNKNOWN, growth_rate, label, order_lines, previous_window
+from crmkit.indicators.frames import UNKNOWN, growth_rate, label, order_lines, previous_window, purchases_sql
 from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.sql import query
 
@@ -83,13 +84,14 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
 
 # -- activity -------------------------------------------------------------------
 _ACTIVITY_SQL = """
+WITH p AS ({purchases})
 SELECT customer_id,
-       MIN(order_date) AS first_order,
-       MAX(CASE WHEN order_date < {lo} THEN order_date END) AS last_order_before,
-       COUNT(*) FILTER (WHERE order_date >= {lo}) AS orders,
-       MAX(order_date) AS last_order
-FROM o
-WHERE NOT is_return AND order_date < {hi}
+       MIN(first_at) AS first_order,
+       MAX(CASE WHEN first_at < {lo} THEN last_at END) AS last_order_before,
+       COALESCE(SUM(orders) FILTER (WHERE first_at >= {lo}), 0) AS orders,
+       COUNT(*) FILTER (WHERE first_at >= {lo}) AS purchases,
+       MAX(last_at) AS last_order
+FROM p
 GROUP BY customer_id
 """
 
@@ -100,24 +102,27 @@ def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per customer with a non-return order on or before *end*:
-        ``customer_id, first_order, last_order_before`` (last order before
-        the window, NaT if none), ``last_order``, ``orders`` (non-return
-        orders in the window), ``revenue`` (Σ amount in the window, net of
-        returns), ``active`` (orders ≥ 1), ``new`` (active and first order in
-        the window), ``returning`` (active and not new).
+        One row per customer with a purchase on or before *end*:
+        ``customer_id, first_order, last_order_before`` (last non-return
+        order before the window, NaT if none), ``last_order``, ``orders``
+        (non-return orders in the window),
+        ``purchases`` (purchases in the window: distinct days with a
+        non-return order, :func:`crmkit.indicators.frames.purchases_sql`),
+        ``revenue`` (Σ amount in the window, net of returns), ``active``
+        (purchases ≥ 1), ``new`` (active and first purchase in the window),
+        ``returning`` (active and not new).
 
     Examples
     --------
-    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
-    ...                   "order_date": pd.to_datetime(["2024-12-01", "2025-01-05", "2025-01-09"])})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "amount": [10.0, 20.0, 4.0, 5.0],
+    ...                   "order_date": pd.to_datetime(["2024-12-01", "2025-01-05", "2025-01-05", "2025-01-09"])})
     >>> a = customer_activity(o, "2025-01-01", "2025-01-31")
-    >>> a[["customer_id", "orders", "new", "returning"]].values.tolist()
-    [['a', 1, False, True], ['b', 1, True, False]]
+    >>> a[["customer_id", "orders", "purchases", "new", "returning"]].values.tolist()
+    [['a', 2, 1, False, True], ['b', 1, 1, True, False]]
     """
     lo, hi = window_bounds(start, end)
     o = order_lines(orders)
-    act = query(_ACTIVITY_SQL.format(lo=_ts(lo), hi=_ts(hi)), o=o)
+    act = query(_ACTIVITY_SQL.format(purchases=purchases_sql("o", hi=hi), lo=_ts(lo)), o=o)
     rev = query(
         f"SELECT customer_id, SUM(amount) AS revenue FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)} "
         "GROUP BY customer_id",
@@ -126,11 +131,13 @@ def customer_activity(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     act = act.merge(rev, on="customer_id", how="left")
     act["revenue"] = act["revenue"].fillna(0.0).astype("float64")
     act["orders"] = act["orders"].astype("int64")
-    act["active"] = act["orders"] > 0
+    act["purchases"] = act["purchases"].astype("int64")
+    act["active"] = act["purchases"] > 0
     act["new"] = act["active"] & (act["first_order"] >= lo)
     act["returning"] = act["active"] & ~act["new"]
     return act.sort_values("customer_id").reset_index(drop=True)[
-        ["customer_id", "first_order", "last_order_before", "last_order", "orders", "revenue", "active", "new", "returning"]
+        ["customer_id", "first_order", "last_order_before", "last_order", "orders", "purchases", "revenue", "active",
+         "new", "returning"]
     ]
 
 
@@ -214,11 +221,11 @@ def customer_growth(customers: pd.DataFrame, orders: pd.DataFrame, start, end, k
 
 
 _MONTHLY_SQL = """
-WITH o AS (SELECT * FROM orders WHERE NOT is_return AND order_date < {hi}),
-f AS (SELECT customer_id, DATE_TRUNC('month', MIN(order_date)) AS first_month FROM o GROUP BY customer_id),
+WITH p AS ({purchases}),
+f AS (SELECT customer_id, DATE_TRUNC('month', MIN(day)) AS first_month FROM p GROUP BY customer_id),
 m AS (
-    SELECT DISTINCT o.customer_id, DATE_TRUNC('month', o.order_date) AS month
-    FROM o WHERE o.order_date >= {lo}
+    SELECT DISTINCT p.customer_id, DATE_TRUNC('month', p.day) AS month
+    FROM p WHERE p.day >= CAST({lo} AS DATE)
 )
 SELECT m.month,
        COUNT(*) AS active,
@@ -243,7 +250,7 @@ def monthly_customers(orders: pd.DataFrame, start, end) -> pd.DataFrame:
     [[1, 1, 0], [2, 1, 1]]
     """
     lo, hi = window_bounds(start, end)
-    out = query(_MONTHLY_SQL.format(lo=_ts(lo), hi=_ts(hi)), orders=order_lines(orders))
+    out = query(_MONTHLY_SQL.format(purchases=purchases_sql("orders", hi=hi), lo=_ts(lo)), orders=order_lines(orders))
     for c in ("active", "new", "returning"):
         out[c] = out[c].astype("int64")
     out["month"] = pd.to_datetime(out["month"])

@@ -6,8 +6,12 @@ take canonical frames (``orders``, ``customers``, ``interactions``,
 days).  Transaction-level aggregation (per-customer counts, purchase gaps,
 cohort matrices) runs as SQL in DuckDB (:func:`crmkit.store.sql.query`).
 
-A customer is *active* in a window when they placed a non-return order in
-it; returns never count as purchases.
+A **purchase** is a customer's distinct calendar day with at least one
+non-return order (:func:`crmkit.indicators.frames.purchases_sql`, the one
+definition): two orders on the same day are one purchase and a day with only
+returns is none.  Repeat purchases, purchase frequency and the days between
+purchases count purchases; a customer is *active* in a window when they made
+a purchase in it.
 
 Retention depends on the business model
 (:mod:`crmkit.indicators.business_model`): in a non-contractual business a
@@ -30,7 +34,7 @@ from scipy import stats
 
 from crmkit.indicators.business_model import BusinessModel, resolve_business_model
 from crmkit.indicators.customer_base import customer_activity, subscription_status
-from crmkit.indicators.frames import order_lines, previous_window
+from crmkit.indicators.frames import order_lines, previous_window, purchases_sql
 from crmkit.sqltext import timestamp_literal as _ts
 from crmkit.store.data import window_bounds, rows_between
 from crmkit.estimate import MIN_N, Estimate, mean, proportion
@@ -127,41 +131,45 @@ def diff_means(x1: Iterable[float], x2: Iterable[float], *, min_n: int = MIN_N) 
 def repeat_purchase_rate(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
     """Repeat purchase rate in a window.
 
-    Formula (docs/indicators.md, Loyalty): customers with ≥ 2 non-return orders in
-    the window / customers with ≥ 1; Wilson interval, n = active customers.
+    Formula (docs/indicators.md, Loyalty): customers with ≥ 2 purchases
+    (distinct days with a non-return order, :func:`crmkit.indicators.frames.purchases_sql`)
+    in the window / customers with ≥ 1; Wilson interval, n = active customers.
+    Two orders on the same day are one purchase.
 
     Examples
     --------
-    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [1.0, 2.0, 3.0, 4.0],
-    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-05", "2025-01-07"])})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"], "amount": [1.0, 2.0, 3.0, 1.0, 4.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-05", "2025-01-05", "2025-01-07"])})
     >>> e = repeat_purchase_rate(o, "2025-01-01", "2025-01-31")
     >>> round(e.value, 4), e.n
     (0.3333, 3)
     """
     act = customer_activity(orders, start, end)
     act = act[act["active"]]
-    return proportion(int((act["orders"] >= 2).sum()), len(act), min_n=min_n)
+    return proportion(int((act["purchases"] >= 2).sum()), len(act), min_n=min_n)
 
 
 def purchase_frequency(orders: pd.DataFrame, start, end, *, min_n: int = MIN_N) -> Estimate:
-    """Purchase frequency: mean non-return orders per active customer in the window (t interval).
+    """Purchase frequency: mean purchases per active customer in the window (t interval).
+
+    A purchase is a customer's distinct day with a non-return order
+    (:func:`crmkit.indicators.frames.purchases_sql`), so two orders on the
+    same day count once; the orders themselves are counted by
+    :func:`crmkit.indicators.value.revenue_summary`.
 
     Examples
     --------
-    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [1.0, 2.0, 3.0],
-    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-05"])})
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "amount": [1.0, 2.0, 5.0, 3.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-01-09", "2025-01-05"])})
     >>> purchase_frequency(o, "2025-01-01", "2025-01-31").value
     1.5
     """
     act = customer_activity(orders, start, end)
-    return mean(act.loc[act["active"], "orders"], min_n=min_n)
+    return mean(act.loc[act["active"], "purchases"], min_n=min_n)
 
 
 _GAPS_SQL = """
-WITH d AS (
-    SELECT DISTINCT customer_id, CAST(order_date AS DATE) AS day
-    FROM o WHERE NOT is_return AND order_date < {hi}
-),
+WITH d AS ({purchases}),
 g AS (
     SELECT customer_id, day, day - LAG(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
     FROM d
@@ -171,10 +179,11 @@ SELECT customer_id, day, gap FROM g WHERE gap IS NOT NULL {since}
 
 
 def inter_purchase_days(orders: pd.DataFrame, end, start=None) -> pd.DataFrame:
-    """Days between consecutive purchase days of each customer (SQL window function).
+    """Days between consecutive purchases of each customer (SQL window function).
 
-    Orders on the same calendar day count as one purchase (as in the BTYD
-    literature); returns are ignored.  Only gaps ending on or before *end*
+    Purchases are those of :func:`crmkit.indicators.frames.purchases_sql`:
+    orders on the same calendar day are one purchase (as in the BTYD
+    literature) and return-only days are none.  Only gaps ending on or before *end*
     (and, with *start*, on or after *start*) are returned.
 
     Returns
@@ -191,7 +200,7 @@ def inter_purchase_days(orders: pd.DataFrame, end, start=None) -> pd.DataFrame:
     """
     _, hi = window_bounds(end, end)
     since = "" if start is None else f"AND day >= CAST({_ts(window_bounds(start, end)[0])} AS DATE)"
-    out = query(_GAPS_SQL.format(hi=_ts(hi), since=since), o=order_lines(orders))
+    out = query(_GAPS_SQL.format(purchases=purchases_sql("o", hi=hi), since=since), o=order_lines(orders))
     out["gap"] = out["gap"].astype("int64")
     out["day"] = pd.to_datetime(out["day"])
     return out.sort_values(["customer_id", "day"]).reset_index(drop=True)
@@ -211,11 +220,10 @@ def inter_purchase_time(orders: pd.DataFrame, start, end, q: float = 0.5, *, min
 
 # -- retention -------------------------------------------------------------------------
 def active_customers(orders: pd.DataFrame, start, end) -> set[str]:
-    """Ids of customers with a non-return order in ``[start, end]``."""
-    o = rows_between(orders, "order_date", start, end, columns=["customer_id", "is_return"])
-    if "is_return" in o:
-        o = o[~o["is_return"].astype("boolean").fillna(False).astype(bool)]
-    return set(o["customer_id"].astype("str"))
+    """Ids of customers with a purchase in ``[start, end]`` (:func:`crmkit.indicators.frames.purchases_sql`)."""
+    lo, hi = window_bounds(start, end)
+    ids = query(f"SELECT DISTINCT customer_id FROM ({purchases_sql('o', lo, hi)})", o=order_lines(orders))
+    return set(ids["customer_id"].astype("str"))
 
 
 def is_contractual(business_model: BusinessModel | None, churn_events, start, end) -> bool:
@@ -349,8 +357,7 @@ def retention_trend(orders: pd.DataFrame, start, end, periods: int = 4, *, min_n
 
 _COHORT_SQL = """
 WITH o AS (
-    SELECT customer_id, DATE_TRUNC('{unit}', order_date) AS p
-    FROM orders WHERE NOT is_return AND order_date < {hi}
+    SELECT customer_id, DATE_TRUNC('{unit}', day) AS p FROM ({purchases})
 ),
 f AS (SELECT customer_id, MIN(p) AS cohort FROM o GROUP BY customer_id),
 a AS (
@@ -386,7 +393,8 @@ def cohort_counts(orders: pd.DataFrame, end, *, freq: str = "M", since=None) -> 
     unit, months = _unit(freq)
     lo_end, hi = window_bounds(end, end)
     since_sql = "" if since is None else f"WHERE cohort >= DATE_TRUNC('{unit}', {_ts(window_bounds(since, end)[0])})"
-    c = query(_COHORT_SQL.format(unit=unit, hi=_ts(hi), since=since_sql), orders=order_lines(orders))
+    c = query(_COHORT_SQL.format(unit=unit, purchases=purchases_sql("orders", hi=hi), since=since_sql),
+              orders=order_lines(orders))
     cols = ["cohort", "period", "cohort_size", "active", "retention", "observable"]
     if c.empty:
         return pd.DataFrame(columns=cols)

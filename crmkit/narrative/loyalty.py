@@ -35,9 +35,11 @@ def overview(rpr: Estimate, freq: Estimate, gap: Estimate, ret: Estimate, ret_y:
     """
     en, zh = [], []
     if rpr.n:
-        en.append(f"{_pct(rpr.value)} of the {rpr.n:,} customers who bought in the period bought at least twice, "
-                  f"on average {freq.value:.1f} orders each; ")
-        zh.append(f"本期购买的 {rpr.n:,} 名客户中 {_pct(rpr.value)} 至少购买两次，人均 {freq.value:.1f} 单；")
+        en.append(f"{_pct(rpr.value)} of the {rpr.n:,} customers who bought in the period bought on at least two "
+                  f"different days, on average on {freq.value:.1f} days each (orders on the same day count as one "
+                  "purchase); ")
+        zh.append(f"本期购买的 {rpr.n:,} 名客户中 {_pct(rpr.value)} 在至少两个不同日期购买，人均购买 {freq.value:.1f} 天"
+                  "（同一天的多笔订单计为一次购买）；")
     else:
         en.append("No customer bought in the period; ")
         zh.append("本期没有客户购买；")
@@ -251,8 +253,8 @@ def columns(table: str, fmt: Formatter, *, contractual: bool = False) -> dict[st
 
 
 def headline_tiles(headline: dict[str, Estimate]) -> list[tuple]:
-    """KPI tiles of :func:`crmkit.loyalty.loyalty_headline` (orders per customer as a plain number)."""
+    """KPI tiles of :func:`crmkit.loyalty.loyalty_headline` (purchases per customer as a plain number)."""
     return [("repeat_purchase_rate", headline["repeat_purchase_rate"]),
-            (("Orders per active customer", "活跃客户人均订单"), headline["purchase_frequency"], "number"),
+            (("Purchases per active customer", "活跃客户人均购买次数"), headline["purchase_frequency"], "number"),
             ("inter_purchase_days_median", headline["inter_purchase_days_median"]),
             ("retention_rate", headline["retention_rate"]), ("customer_retention_rate", headline["customer_retention_rate"])]

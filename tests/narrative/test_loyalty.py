@@ -17,12 +17,12 @@ def _headline(**zero):
 
 def test_overview_both_languages():
     s = say.overview(*_headline())
-    assert s.en == ("41.2% of the 1,708 customers who bought in the period bought at least twice, on average 2.3 orders each; "
-                    "half of all repeat purchases came within 27 days of the previous one. 68.9% of the 1,481 customers active "
+    assert s.en == ("41.2% of the 1,708 customers who bought in the period bought on at least two different days, on "
+                    "average on 2.3 days each (orders on the same day count as one purchase); half of all repeat purchases came within 27 days of the previous one. 68.9% of the 1,481 customers active "
                     "in the previous period bought again in this one (same period last year: 60.0% of 1,076). Of the customers "
                     "who had bought in the twelve months before the period, 93.4% are still twelve-month customers at its end "
                     "(CRR = (E − N)/S with S = 2,500).")
-    assert s.zh == ("本期购买的 1,708 名客户中 41.2% 至少购买两次，人均 2.3 单；一半的复购发生在上次购买后 27 天内。"
+    assert s.zh == ("本期购买的 1,708 名客户中 41.2% 在至少两个不同日期购买，人均购买 2.3 天（同一天的多笔订单计为一次购买）；一半的复购发生在上次购买后 27 天内。"
                     "上期活跃的 1,481 名客户中 68.9% 在本期再次购买（去年同期：1,076 名中 60.0%）。"
                     "期初前十二个月内购买过的客户中，93.4% 在期末仍属近十二个月客户（CRR = (E − N)/S，S = 2,500）。")
 
@@ -108,7 +108,7 @@ def test_headline_tiles():
     names = ["repeat_purchase_rate", "purchase_frequency", "inter_purchase_days_median", "retention_rate",
              "retention_rate_yoy", "customer_retention_rate"]
     tiles = say.headline_tiles(dict(zip(names, _headline())))
-    assert tiles[1][0] == ("Orders per active customer", "活跃客户人均订单") and tiles[1][2] == "number"
+    assert tiles[1][0] == ("Purchases per active customer", "活跃客户人均购买次数") and tiles[1][2] == "number"
     assert [t[0] for t in tiles if isinstance(t[0], str)] == ["repeat_purchase_rate", "inter_purchase_days_median",
                                                                "retention_rate", "customer_retention_rate"]
 
