@@ -211,7 +211,7 @@ def test_sql_summary_equals_pandas(orders, end_day):
     per = pd.DataFrame({
         "first_order": buys.groupby("customer_id")["order_date"].min(),
         "last_order": buys.groupby("customer_id")["order_date"].max(),
-        "frequency": buys.groupby("customer_id").size(),
+        "frequency": buys.assign(day=buys["order_date"].dt.normalize()).groupby("customer_id")["day"].nunique(),  # purchases
         "monetary": o.groupby("customer_id")["amount"].sum(),
         "clv": o.groupby("customer_id")["margin"].sum(),
     }).dropna(subset=["frequency"]).sort_index()

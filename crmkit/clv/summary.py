@@ -16,6 +16,14 @@ analysts moving from ``lifetimes`` get identical inputs for the fitters:
 * ``monetary_value`` = mean of the (period-merged) repeat purchase values,
   0 for customers without a repeat purchase.
 
+With ``freq="D"`` (what :func:`crmkit.clv.workflow.predictive_clv` uses in
+either time unit, passing the non-return order lines) a period is exactly a
+purchase of :func:`crmkit.indicators.frames.purchases_sql`: a customer's
+distinct calendar day with at least one order that is not a return, so
+``frequency`` is the number of purchases after the first, as the repeat
+purchase rate, purchase frequency and RFM frequency of the reports count
+them.
+
 The observation end is treated as lifetimes does: it is truncated to the
 start of its period, and every transaction in a period up to and including
 that period is kept (so with ``freq="W"`` a purchase later in the week of the

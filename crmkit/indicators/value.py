@@ -13,6 +13,10 @@ Orders are read as the order lines of :func:`crmkit.indicators.frames.order_line
 
 * returns are rows with ``is_return`` true or a negative ``amount``; they
   reduce revenue but are not counted as orders;
+* an *order* is a non-return order line (average order value, orders);
+  a *purchase* is a customer's distinct calendar day with at least one
+  order (:func:`crmkit.indicators.frames.purchases_sql`), which RFM
+  frequency counts;
 * margin is ``gross_margin`` where present, otherwise ``amount × margin_rate``.
 """
 
@@ -26,7 +30,7 @@ import pandas as pd
 
 from crmkit.estimate import MIN_N, Estimate, mean
 from crmkit.indicators.frames import (between_sql, canonical_orders, order_lines, margin_error, order_lines_sql,
-                                      ratio, require_margin)
+                                      purchases_sql, ratio, require_margin)
 from crmkit.indicators.frames import previous_window as _comparison_window
 from crmkit.sqltext import timestamp_literal
 from crmkit.store.data import as_timestamp, rows_between, window_bounds
@@ -238,26 +242,14 @@ def growth(orders: pd.DataFrame, start, end, kind: str = "period") -> pd.DataFra
 # -- per-customer summary and RFM (SQL) ---------------------------------------
 _SUMMARY_SQL = """
 WITH lines AS ({lines}),
-o AS (
-    SELECT customer_id,
-           order_date,
-           amount,
-           CASE WHEN is_return THEN 1 ELSE 0 END AS is_ret,
-           margin
-    FROM lines
-    WHERE order_date < {end_exclusive} {since_clause}
+o AS (SELECT customer_id, amount, margin FROM lines WHERE order_date < {end_exclusive} {since_clause}),
+p AS ({purchases}),
+f AS (
+    SELECT customer_id, MIN(first_at) AS first_order, MAX(last_at) AS last_order, COUNT(*) AS frequency
+    FROM p GROUP BY customer_id
 ),
-c AS (
-    SELECT customer_id,
-           MIN(CASE WHEN is_ret = 0 THEN order_date END) AS first_order,
-           MAX(CASE WHEN is_ret = 0 THEN order_date END) AS last_order,
-           SUM(1 - is_ret) AS frequency,
-           SUM(amount) AS monetary,
-           SUM(margin) AS clv
-    FROM o
-    GROUP BY customer_id
-    HAVING SUM(1 - is_ret) > 0
-)
+m AS (SELECT customer_id, SUM(amount) AS monetary, SUM(margin) AS clv FROM o GROUP BY customer_id),
+c AS (SELECT f.customer_id, first_order, last_order, frequency, monetary, clv FROM f JOIN m USING (customer_id))
 SELECT customer_id, first_order, last_order, frequency, monetary, clv,
        1 + FLOOR(5.0 * (RANK() OVER (ORDER BY CAST(last_order AS DATE)) - 1) / COUNT(*) OVER ()) AS r_score,
        1 + FLOOR(5.0 * (RANK() OVER (ORDER BY frequency) - 1) / COUNT(*) OVER ()) AS f_score,
@@ -270,8 +262,10 @@ ORDER BY customer_id
 def customer_summary_sql(end, *, margin_rate: float | None = None, since=None, table: str = "orders") -> str:
     """The SQL behind :func:`customer_summary` (plain SQL over a table named *table*)."""
     end_exclusive = window_bounds(end, end)[1]
-    since_clause = "" if since is None else f"AND order_date >= {timestamp_literal(as_timestamp(since).normalize())}"
+    lo = None if since is None else as_timestamp(since).normalize()
+    since_clause = "" if lo is None else f"AND order_date >= {timestamp_literal(lo)}"
     return _SUMMARY_SQL.format(lines=order_lines_sql(table, margin_rate=margin_rate),
+                               purchases=purchases_sql("lines", lo, end_exclusive),
                                end_exclusive=timestamp_literal(end_exclusive), since_clause=since_clause)
 
 
@@ -289,17 +283,19 @@ def customer_summary(
 
     Formulas (docs/indicators.md, Customer value):
 
-    * ``frequency`` = number of non-return orders; ``monetary`` = Σ amount
-      (net of returns); ``clv`` (historical CLV) = Σ gross_margin, where a
-      missing gross margin is ``amount × margin_rate``;
-    * ``recency_days`` = days from the last non-return order to the end of *end*;
+    * ``frequency`` = number of purchases (distinct days with a non-return
+      order, :func:`crmkit.indicators.frames.purchases_sql`: two orders on
+      one day are one purchase); ``monetary`` = Σ amount (net of returns);
+      ``clv`` (historical CLV) = Σ gross_margin, where a missing gross
+      margin is ``amount × margin_rate``;
+    * ``recency_days`` = days from the last purchase to the end of *end*;
     * quintile scores 1-5 with ties by rank: ``s = 1 + ⌊5 (r − 1) / n⌋`` where
       ``r`` is the SQL ``RANK()`` (smallest rank among ties) of last order date
       (R: more recent is higher), frequency (F) or monetary (M), and ``n`` the
       number of customers, so tied customers share a score and each score
       holds about a fifth of the customers.
 
-    Customers with no non-return order before *end* are left out.
+    Customers with no purchase before *end* are left out.
 
     Parameters
     ----------
@@ -320,12 +316,12 @@ def customer_summary(
 
     Examples
     --------
-    >>> o = pd.DataFrame({"order_id": list("123"), "customer_id": ["a", "a", "b"],
-    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-03-01", "2025-02-01"]),
-    ...                   "amount": [100.0, 50.0, 30.0]})
+    >>> o = pd.DataFrame({"order_id": list("1234"), "customer_id": ["a", "a", "a", "b"],
+    ...                   "order_date": pd.to_datetime(["2025-01-02", "2025-03-01", "2025-03-01", "2025-02-01"]),
+    ...                   "amount": [100.0, 50.0, 20.0, 30.0]})
     >>> s = customer_summary(o, "2025-03-31", margin_rate=0.3)
     >>> s[["customer_id", "frequency", "monetary", "recency_days"]].values.tolist()
-    [['a', 2, 150.0, 30], ['b', 1, 30.0, 58]]
+    [['a', 2, 170.0, 30], ['b', 1, 30.0, 58]]
     """
     require_margin(orders, margin_rate)
     out = query(customer_summary_sql(end, margin_rate=margin_rate, since=since), orders=canonical_orders(orders))

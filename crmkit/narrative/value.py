@@ -100,7 +100,7 @@ SEGMENT_TABLE: dict[str, Any] = {
     "formats": {"customers": "count", "share": "ratio", "recency_days": "days", "frequency": "number",
                 "monetary": "currency", "monetary_share": "ratio", "clv_mean": "currency"},
     "labels": {"segment": ("Segment", "分群"), "customers": ("Customers", "客户数"), "share": ("Share", "占比"),
-               "recency_days": ("Mean recency", "平均最近购买间隔"), "frequency": ("Mean orders", "平均订单数"),
+               "recency_days": ("Mean recency", "平均最近购买间隔"), "frequency": ("Mean purchases", "平均购买次数"),
                "monetary": ("Revenue (history)", "历史收入"), "monetary_share": ("Revenue share", "收入占比"),
                "clv_mean": ("Mean historical CLV", "平均历史 CLV")},
 }
