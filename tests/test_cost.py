@@ -58,37 +58,35 @@ def test_cost_to_serve_and_crm_cost_ratio():
     assert math.isnan(cost.cost_to_serve(_costs(), _orders(), "2026-01-01", "2026-01-31").value)
 
 
-def test_inferred_and_explicit_churn_and_churn_cost():
-    # f last bought 2025-05-01: with 180 days it churns on 2025-10-28, inside the window
-    ch = cost.churned_customers(_orders(), S, E, inactivity_days=180)
-    assert ch["customer_id"].tolist() == ["f"]
-    assert ch["churned_at"].tolist() == [pd.Timestamp("2025-10-28")]
-    lost = cost.churn_cost(_orders(), ch)
-    assert lost["lost_revenue"].tolist() == [500.0] and lost["orders"].tolist() == [2]
-    # trailing 3 months before 2025-10-28 exclude both orders
-    assert cost.churn_cost(_orders(), ch, months=3)["lost_revenue"].tolist() == [0.0]
-    events = pd.DataFrame({"customer_id": ["a", "g", "a"], "churned_at": ts(["2025-12-20", "2025-06-01", "2025-11-01"])})
-    ex = cost.churned_customers(_orders(), S, E, churn_events=events)
-    assert ex["customer_id"].tolist() == ["a"] and ex["source"].tolist() == ["explicit"]
-    assert ex["churned_at"].tolist() == [pd.Timestamp("2025-12-20")]
-    # a's trailing 12 months: 10000 − 5000
-    assert cost.churn_cost(_orders(), ex)["lost_revenue"].tolist() == [5000.0]
+def test_churn_cost_ratio_has_twelve_months_on_both_sides():
+    # f bought on 2025-03-01 (300) and 2025-05-01 (200); with 180 days without a purchase f churns on 2025-10-28
+    customers = pd.DataFrame({"customer_id": list("abcdefg"), "signup_date": ts(["2024-01-01"] * 7)})
+    from crmkit import churn
+
+    panel = churn.churn_panel(customers, _orders(), S, E, inactivity_days=180)
+    assert panel.loc[panel["churned"], "customer_id"].tolist() == ["f"]
+    r = cost.churn_cost_ratio(panel, _orders(), E)
+    # numerator: f's revenue in the 365 days up to 2025-10-28 = 300 + 200
+    assert (r["cost"], r["customers"], r["mean"]) == (500.0, 1, 500.0)
+    # denominator: every customer's revenue in the 365 days up to 2025-12-31 (2025-01-01 .. 2025-12-31):
+    # 10000 + 6000 + 4000 + 5000 − 5000 − 10 + 300 + 200 = 20490; g's order of 2024-08-01 is older
+    assert r["revenue"] == pytest.approx(20490.0) and r["days"] == 365
+    assert r["share"] == pytest.approx(500 / 20490)
+    # the window's own revenue (a quarter) would have given 500 / 19990: not what the ratio divides by
+    assert r["share"] != pytest.approx(500 / 19990)
+    # a shorter span on both sides: 90 days before 2025-10-28 hold none of f's orders
+    short = cost.churn_cost_ratio(panel, _orders(), E, days=90)
+    assert short["cost"] == 0.0 and short["revenue"] == pytest.approx(10000 + 6000 + 4000 + 5000 - 5000 - 10)
+    # no revenue in the 12 months: no ratio
+    none = cost.churn_cost_ratio(panel, _orders(), "2027-12-31")
+    assert none["revenue"] == 0.0 and math.isnan(none["share"])
 
 
-def test_default_inactivity_days_is_the_90th_percentile_gap():
-    # only f bought twice (a's second row is a return): one gap of 61 days
-    o = _orders()
-    assert cost.default_inactivity_days(o, E) == 61.0
-    # ten customers with gaps of 10, 20, ..., 100 days: 90th percentile 91 days
-    rows = []
-    for k in range(1, 11):
-        rows += [(f"x{k}a", f"x{k}", pd.Timestamp("2025-01-01"), 1.0),
-                 (f"x{k}b", f"x{k}", pd.Timestamp("2025-01-01") + pd.Timedelta(days=10 * k), 1.0)]
-    gaps = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount"])
-    assert cost.default_inactivity_days(gaps, E) == 91.0
-    assert cost.default_inactivity_days(gaps, E, q=0.5) == 55.0
-    single = o[o["customer_id"] == "g"]
-    assert math.isnan(cost.default_inactivity_days(single, E))
+def test_active_customers_count_purchases_not_returns():
+    # e has only a return (no purchase); an unflagged negative amount is a return too
+    o = pd.concat([_orders(), pd.DataFrame({"order_id": ["10"], "customer_id": ["h"], "order_date": ts(["2025-11-02"]),
+                                            "amount": [-30.0], "is_return": pd.array([None], dtype="boolean")})])
+    assert cost.active_customers(o, S, E) == 4  # a, b, c, d
 
 
 def test_retention_vs_acquisition():
@@ -117,8 +115,6 @@ def test_monthly_trend():
 
 
 def test_report_figures_by_hand():
-    assert cost.churn_cost_share(2500.0, 10000.0) == 0.25
-    assert math.isnan(cost.churn_cost_share(2500.0, 0.0))
     panel = pd.DataFrame({"churned": [True, True, False, True],
                           "churn_date": pd.to_datetime(["2025-10-03", "2025-10-30", None, "2025-12-01"])})
     per = cost.lost_per_month(panel)

@@ -2,13 +2,14 @@
 
 Indicator definitions follow docs/indicators.md, section "Maintenance cost".  Costs
 come from the canonical ``costs`` table (one row per period, category and
-optionally channel) and belong to a window by ``period_start``.  Churn cost
-aggregates orders per churned customer in SQL (DuckDB).
+optionally channel) and belong to a window by ``period_start``.  Active
+customers are those with a purchase (:func:`crmkit.indicators.frames.purchases_sql`).
+Churn cost is :func:`crmkit.indicators.churn.churn_cost` (the one definition
+of churn and of its cost); its ratio (:func:`churn_cost_ratio`) puts the same
+twelve months on both sides.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,8 @@ import pandas as pd
 from crmkit.estimate import Estimate
 from crmkit.store.sql import query
 from crmkit.contract.tables import COST_CATEGORIES
-from crmkit.indicators.frames import flag, ratio, with_columns
+from crmkit.indicators.frames import order_lines, purchases_sql, ratio
+from crmkit.indicators.loyalty import active_customers as _active_ids
 from crmkit.indicators.value import cac, new_customers
 from crmkit.store.data import window_bounds, rows_between
 
@@ -28,14 +30,11 @@ __all__ = [
     "active_customers",
     "cost_to_serve",
     "crm_cost_ratio",
-    "default_inactivity_days",
-    "churned_customers",
-    "churn_cost",
     "retention_vs_acquisition",
     "monthly_trend",
     "headline",
     "recent_trend",
-    "churn_cost_share",
+    "churn_cost_ratio",
     "lost_per_month",
     "acquisition_to_retention",
 ]
@@ -76,9 +75,8 @@ def cost_by_category(costs: pd.DataFrame, start, end) -> pd.DataFrame:
 
 
 def active_customers(orders: pd.DataFrame, start, end) -> int:
-    """Distinct customers with at least one non-return order in the window."""
-    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
-    return int(o.loc[~flag(o["is_return"]), "customer_id"].nunique())
+    """Customers with a purchase in the window (:func:`crmkit.indicators.loyalty.active_customers`)."""
+    return len(_active_ids(orders, start, end))
 
 
 def _sum(costs: pd.DataFrame, start, end, categories) -> float:
@@ -123,109 +121,6 @@ def crm_cost_ratio(costs: pd.DataFrame, orders: pd.DataFrame, start, end, catego
     return _sum(costs, start, end, categories) / revenue if revenue > 0 else float("nan")
 
 
-def default_inactivity_days(orders: pd.DataFrame, end, q: float = 0.9) -> float:
-    """Inactivity threshold for inferred churn: the *q* quantile of inter-purchase days (docs/indicators.md, Churn).
-
-    Inter-purchase times are the gaps between consecutive non-return orders
-    of the same customer up to *end* (SQL ``LAG``).  NaN when nobody bought twice.
-    """
-    _, hi = window_bounds(end, end)
-    o = with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
-    o = pd.DataFrame({"customer_id": o["customer_id"].astype("str"), "order_date": o["order_date"],
-                      "is_ret": flag(o["is_return"])})
-    gaps = query(
-        """
-        SELECT order_date - LAG(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS gap
-        FROM o WHERE NOT is_ret
-        """,
-        o=o,
-    )["gap"].dropna()
-    if gaps.empty:
-        return float("nan")
-    return float(np.ceil((gaps / pd.Timedelta(days=1)).quantile(q)))
-
-
-def churned_customers(
-    orders: pd.DataFrame,
-    start,
-    end,
-    *,
-    churn_events: pd.DataFrame | None = None,
-    inactivity_days: float | None = None,
-) -> pd.DataFrame:
-    """Customers who churned in the window, with the churn date.
-
-    Explicit churn (``churn_events`` with rows in the window) is used when
-    supplied; otherwise churn is inferred: a customer churns on
-    ``last order + inactivity_days`` when that date falls in the window
-    (docs/indicators.md, Churn).  *inactivity_days* defaults to
-    :func:`default_inactivity_days`.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id, churned_at, source`` (explicit | inferred).
-    """
-    if churn_events is not None and len(churn_events):
-        ev = rows_between(churn_events, "churned_at", start, end)
-        ev = ev.sort_values("churned_at").drop_duplicates("customer_id", keep="last")
-        return pd.DataFrame({"customer_id": ev["customer_id"].astype("str").to_numpy(),
-                             "churned_at": ev["churned_at"].to_numpy(), "source": "explicit"})
-    lo, hi = window_bounds(start, end)
-    days = default_inactivity_days(orders, end) if inactivity_days is None else float(inactivity_days)
-    if math.isnan(days):
-        return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "churned_at": pd.Series(dtype="datetime64[ns]"),
-                             "source": pd.Series(dtype="str")})
-    o = with_columns(orders[orders["order_date"] < hi], {"is_return": "boolean"})
-    last = o.loc[~flag(o["is_return"])].groupby(o["customer_id"].astype("str"))["order_date"].max()
-    churn_at = last.dt.normalize() + pd.Timedelta(days=days)
-    sel = churn_at[(churn_at >= lo) & (churn_at < hi)]
-    return pd.DataFrame({"customer_id": sel.index.to_numpy(), "churned_at": sel.to_numpy(), "source": "inferred"})
-
-
-_CHURN_COST_SQL = """
-SELECT c.customer_id,
-       c.churned_at,
-       COALESCE(SUM(o.amount), 0) AS lost_revenue,
-       COUNT(o.amount) AS orders
-FROM churned c
-LEFT JOIN o ON o.customer_id = c.customer_id
-           AND o.order_date <= c.churned_at
-           AND o.order_date > c.lookback_start
-GROUP BY c.customer_id, c.churned_at
-ORDER BY c.customer_id
-"""
-
-
-def churn_cost(orders: pd.DataFrame, churned: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
-    """Revenue lost with churned customers: their trailing *months* revenue before churn.
-
-    Formula (docs/indicators.md, Churn cost): for each churned customer, Σ amount
-    of orders in ``(churned_at − months, churned_at]``; the churn cost is the
-    sum over churned customers.  Runs as a SQL join in DuckDB.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id, churned_at, lost_revenue, orders``.
-
-    Examples
-    --------
-    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "order_date": pd.to_datetime(["2024-01-05", "2024-11-01", "2024-12-01"]),
-    ...                   "amount": [70.0, 100.0, 40.0]})
-    >>> ch = pd.DataFrame({"customer_id": ["a"], "churned_at": pd.to_datetime(["2025-03-01"])})
-    >>> float(churn_cost(o, ch)["lost_revenue"].sum())
-    100.0
-    """
-    c = pd.DataFrame({"customer_id": churned["customer_id"].astype("str"), "churned_at": churned["churned_at"]})
-    c["lookback_start"] = c["churned_at"] - pd.DateOffset(months=months)
-    o = pd.DataFrame({"customer_id": orders["customer_id"].astype("str"), "order_date": orders["order_date"],
-                      "amount": orders["amount"].astype("float64")})
-    out = query(_CHURN_COST_SQL, churned=c, o=o)
-    out["orders"] = out["orders"].astype("int64")
-    return out
-
-
 def retention_vs_acquisition(
     costs: pd.DataFrame,
     customers: pd.DataFrame,
@@ -238,7 +133,7 @@ def retention_vs_acquisition(
     """Retention cost per retained customer vs acquisition cost per new customer.
 
     * retention: Σ cost of :data:`RETENTION_CATEGORIES` / existing active
-      customers (an order in the window, signed up before it);
+      customers (a purchase in the window, signed up before it);
     * acquisition: CAC from :func:`crmkit.indicators.value.cac` (acquisition cost / new
       customers).
 
@@ -248,8 +143,7 @@ def retention_vs_acquisition(
         ``kind (retention | acquisition), cost, customers, cost_per_customer``.
     """
     lo, _ = window_bounds(start, end)
-    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
-    active = set(o.loc[~flag(o["is_return"]), "customer_id"].astype("str"))
+    active = _active_ids(orders, start, end)
     old = set(customers.loc[customers["signup_date"] < lo, "customer_id"].astype("str"))
     existing = len(active & old)
     ret_cost = _sum(costs, start, end, RETENTION_CATEGORIES)
@@ -270,17 +164,20 @@ def monthly_trend(costs: pd.DataFrame, orders: pd.DataFrame, start, end) -> pd.D
     -------
     DataFrame
         ``month``, one column per cost category present, ``total``,
-        ``revenue``, ``active_customers``, ``crm_cost_ratio`` (CRM categories
+        ``revenue``, ``active_customers`` (customers with a purchase in the
+        month), ``crm_cost_ratio`` (CRM categories
         / revenue) and ``cost_to_serve``.
     """
     c = _costs(costs, start, end)
     c = c.assign(month=c["period_start"].dt.to_period("M").dt.to_timestamp(), category=c["category"].astype("str"))
     wide = c.pivot_table(index="month", columns="category", values="amount", aggfunc="sum", fill_value=0.0)
     wide.columns = [str(x) for x in wide.columns]
-    o = with_columns(rows_between(orders, "order_date", start, end), {"is_return": "boolean"})
-    o = o.assign(month=o["order_date"].dt.to_period("M").dt.to_timestamp())
-    rev = o.groupby("month")["amount"].sum()
-    act = o[~flag(o["is_return"])].groupby("month")["customer_id"].nunique()
+    lo, hi = window_bounds(start, end)
+    o = rows_between(orders, "order_date", start, end)
+    rev = o.groupby(o["order_date"].dt.to_period("M").dt.to_timestamp())["amount"].sum()
+    act = query(f"SELECT CAST(date_trunc('month', day) AS TIMESTAMP) AS month, count(DISTINCT customer_id) AS n "
+                f"FROM ({purchases_sql('o', lo, hi)}) GROUP BY 1", o=order_lines(orders))
+    act = pd.Series(act["n"].to_numpy(), index=pd.DatetimeIndex(act["month"]).astype("datetime64[ns]"))
     months = wide.index.union(rev.index)
     out = wide.reindex(months, fill_value=0.0)
     cats = list(wide.columns)
@@ -319,15 +216,43 @@ def recent_trend(costs: pd.DataFrame, orders, end, *, months: int = 12) -> pd.Da
     return monthly_trend(costs, orders, end - pd.DateOffset(months=months) + pd.Timedelta(days=1), end)
 
 
-def churn_cost_share(lost_revenue: float, revenue: float) -> float:
-    """Revenue lost with churned customers relative to the window's revenue; NaN without revenue.
+def churn_cost_ratio(panel: pd.DataFrame, orders, end, *, days: int = 365) -> dict:
+    """Churn cost and the churn cost ratio, both sides over the same trailing *days* (default 12 months).
+
+    Formula (docs/indicators.md, Maintenance cost)::
+
+        churn cost ratio = Σ_churned revenue in the `days` up to their churn date
+                           / Σ_all customers revenue in the `days` up to the window end
+
+    The numerator is :func:`crmkit.indicators.churn.churn_cost` (the
+    trailing revenue lost with the customers of *panel* who churned in the
+    window), the denominator the trailing revenue of all customers at *end*
+    (:func:`crmkit.indicators.churn.trailing_revenue`), both net of
+    returns: the share of a year's revenue that left with the churned
+    customers.  A quarter's revenue in the denominator would overstate it
+    about fourfold.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`~crmkit.indicators.churn.churn_cost` (``cost``,
+        ``customers``, ``mean``) plus ``revenue`` (the denominator), ``days``
+        and ``share`` (NaN when that revenue is not positive).
 
     Examples
     --------
-    >>> churn_cost_share(2500.0, 10000.0)
-    0.25
+    >>> o = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [100.0, 50.0, 250.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-10", "2025-06-01", "2025-11-20"])})
+    >>> p = pd.DataFrame({"customer_id": ["a"], "churned": [True], "churn_date": pd.to_datetime(["2025-10-15"])})
+    >>> r = churn_cost_ratio(p, o, "2025-12-31")
+    >>> r["cost"], r["revenue"], r["share"]
+    (150.0, 400.0, 0.375)
     """
-    return float(lost_revenue) / float(revenue) if revenue > 0 else float("nan")
+    from crmkit.indicators.churn import churn_cost, trailing_revenue
+
+    cc = churn_cost(panel, orders, days=days)
+    base = float(trailing_revenue(orders, end, days=days).sum())
+    return {**cc, "revenue": base, "days": int(days), "share": cc["cost"] / base if base > 0 else float("nan")}
 
 
 def lost_per_month(panel: pd.DataFrame) -> pd.Series:

@@ -52,12 +52,12 @@ def headline_tiles(h: dict, revenue: float) -> list[tuple[tuple[str, str], Any, 
 
 
 def churn_tiles(cc: dict, share: float) -> list[tuple[tuple[str, str], Any, str]]:
-    """KPI tiles of the churn cost."""
+    """KPI tiles of the churn cost (:func:`crmkit.indicators.cost.churn_cost_ratio`)."""
     return [
         (("Customers lost", "流失客户数"), cc["customers"], "count"),
         (("Revenue lost (trailing 12 months)", "流失收入（过去 12 个月）"), cc["cost"], "currency"),
         (("Per lost customer", "每流失客户"), cc["mean"], "currency"),
-        (("Relative to window revenue", "相当于本期收入"), share, "ratio"),
+        (("Share of 12-month revenue", "占近 12 个月收入"), share, "ratio"),
     ]
 
 
@@ -121,7 +121,12 @@ def churn_unknown(reason: str) -> Bilingual:
 
 
 def churn(cc: dict, share: float, mode: str, inactivity_days: Any, currency: str = "CNY") -> Bilingual:
-    """Customers lost, their trailing-12-month revenue and its share of the window's revenue."""
+    """Customers lost, their trailing-12-month revenue and its share of all customers' revenue of the same 12 months.
+
+    *cc* is :func:`crmkit.indicators.cost.churn_cost_ratio` (``revenue``: the
+    trailing-12-month revenue of all customers at the window end) and *share*
+    its ``share``.
+    """
     en_f, zh_f = formatters(currency)
     how_en = "explicit cancellations" if mode == "explicit" else f"no purchase for {inactivity_days} days"
     how_zh = "明确的退订/解约记录" if mode == "explicit" else f"连续 {inactivity_days} 天未购买"
@@ -134,7 +139,10 @@ def churn(cc: dict, share: float, mode: str, inactivity_days: Any, currency: str
     zh += f"他们在流失前 12 个月共消费 {_money(zh_f, cc['cost'])}，人均 {_money(zh_f, cc['mean'])}，这部分收入需要重新弥补"
     if is_missing(share):
         return Bilingual(en + ".", zh + "。")
-    return Bilingual(en + f", equal to {fmt_pct(share)} of the window's revenue.", zh + f"，相当于本期收入的 {fmt_pct(share)}。")
+    base_en, base_zh = _money(en_f, cc["revenue"]), _money(zh_f, cc["revenue"])
+    return Bilingual(en + f", equal to {fmt_pct(share)} of the revenue of all customers in the 12 months up to the window "
+                          f"end ({base_en}).",
+                     zh + f"，相当于截至期末近 12 个月全部客户收入（{base_zh}）的 {fmt_pct(share)}。")
 
 
 def keep_vs_win(k: dict, currency: str = "CNY") -> tuple[Bilingual, str]:

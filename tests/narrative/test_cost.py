@@ -40,13 +40,15 @@ def test_trend_needs_two_months_with_a_ratio():
 
 
 def test_churn_reading_modes_and_no_revenue():
-    cc = {"customers": 429, "cost": 263213.74, "mean": 613.55}
+    cc = {"customers": 429, "cost": 263213.74, "mean": 613.55, "revenue": 804197.0, "share": 0.3273}
     en, zh = say.churn(cc, 0.3273, "inferred", 120)
     assert en == ("429 customers were lost in the window (churn defined by no purchase for 120 days). In the 12 months before "
                   "leaving they had spent ¥263,214, ¥614 each: revenue that now has to be replaced, equal to 32.7% of the "
-                  "window's revenue.")
+                  "revenue of all customers in the 12 months up to the window end (¥804,197).")
     assert zh == ("评估期内流失客户 429 位（流失判定：连续 120 天未购买）。他们在流失前 12 个月共消费 ¥263,214，人均 ¥614，"
-                  "这部分收入需要重新弥补，相当于本期收入的 32.7%。")
+                  "这部分收入需要重新弥补，相当于截至期末近 12 个月全部客户收入（¥804,197）的 32.7%。")
+    tiles = say.churn_tiles(cc, cc["share"])
+    assert tiles[-1] == (("Share of 12-month revenue", "占近 12 个月收入"), 0.3273, "ratio")
     assert "explicit cancellations" in say.churn(cc, 0.1, "explicit", None).en
     assert_clean(say.churn(cc, float("nan"), "explicit", None))
     assert_clean(say.churn({"customers": 0, "cost": 0.0, "mean": float("nan")}, float("nan"), "inferred", 90))
