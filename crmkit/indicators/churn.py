@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.indicators.business_model import BusinessModel, resolve_business_model
+from crmkit.indicators.attributes import select_attributes
 from crmkit.indicators.customer_base import customer_activity, subscription_status
 from crmkit.indicators.frames import label, order_lines
 from crmkit.sqltext import timestamp_literal as _ts
@@ -740,6 +741,9 @@ class ChurnWarningModel:
         ``feature, coef, se, odds_ratio, p_value`` (odds ratio per standard deviation).
     n_, events_ : int
         Training rows and churners.
+    attributes_ : AttributeSelection
+        Set by :func:`warning_model`: the ``attr_*`` dummies among the features
+        and the attributes left out (:func:`crmkit.indicators.attributes.select_attributes`).
     converged_ : bool
         False when the unpenalised fit failed and the L1-regularised fallback
         was used (its standard errors are then NaN).
@@ -953,17 +957,29 @@ def survival_at(curve: pd.DataFrame, days: float = 365) -> float:
     return float(part.iloc[-1]) if len(part) else 1.0
 
 
-def attribute_hazards(panel: pd.DataFrame, customers: pd.DataFrame, *, min_events: int = 10) -> pd.DataFrame:
-    """Cox hazard ratios of customer type, acquisition channel and being referred.
+def attribute_hazards(panel: pd.DataFrame, customers: pd.DataFrame, *, min_events: int = 10,
+                      min_n: int = MIN_N) -> pd.DataFrame:
+    """Cox hazard ratios of customer type, acquisition channel, being referred and the ``attr_*`` attributes.
 
     Covariates with one value only are left out; the model
     (:func:`cox_hazard_ratios`) is fitted only with at least *min_events* churn
     events.  ``referred`` is true for customers with a ``referred_by``.
 
+    Each ``attr_*`` column enters as one-hot dummies against its most frequent
+    level, levels with fewer than *min_n* customers of the panel pooled into
+    ``other``, an attribute with a single level dropped
+    (:func:`crmkit.indicators.attributes.select_attributes`).  Attributes are
+    added in column order while the model keeps at least 10 churn events per
+    coefficient (the other covariates' dummies counted first); the others are
+    left out and ``attrs["attributes"]`` says which and why.
+
     Returns
     -------
     DataFrame
-        :func:`cox_hazard_ratios`, or an empty frame when no model is fitted.
+        :func:`cox_hazard_ratios` (an attribute level's term is
+        ``attr_x=level``), or an empty frame when no model is fitted;
+        ``attrs["reference"]`` includes the attributes' reference levels and
+        ``attrs["attributes"]`` is the :class:`~crmkit.indicators.attributes.AttributeSelection`.
     """
     cus = customers.assign(customer_id=customers["customer_id"].astype("str"))
     for c in ("customer_type", "acquisition_channel", "region"):
@@ -973,13 +989,21 @@ def attribute_hazards(panel: pd.DataFrame, customers: pd.DataFrame, *, min_event
     referred = set(cus.loc[cus["referred_by"].notna(), "customer_id"]) if "referred_by" in cus else set()
     frame["referred"] = frame["customer_id"].isin(referred)
     covs = [c for c in ("customer_type", "acquisition_channel", "referred") if frame[c].nunique() > 1]
-    if not covs or frame["event"].sum() < min_events:
+    if frame["event"].sum() < min_events:
         return pd.DataFrame()
-    return cox_hazard_ratios(frame, covs)
+    fitted = frame[frame["duration_days"].notna()]
+    sel = select_attributes(customers, fitted["customer_id"], min_n=min_n, events=int(fitted["event"].sum()),
+                            used=len(_design(frame, covs, 10)[0].columns) if covs else 0)
+    if not covs and not sel.columns:
+        return pd.DataFrame()
+    hr = cox_hazard_ratios(sel.add_to(frame, customers), covs + sel.columns)
+    hr.attrs["reference"] = {**hr.attrs["reference"], **sel.references}
+    hr.attrs["attributes"] = sel
+    return hr
 
 
-def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_days: int, **sources) -> tuple[
-        "ChurnWarningModel | None", dict | None]:
+def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_days: int, *, min_n: int = MIN_N,
+                  **sources) -> tuple["ChurnWarningModel | None", dict | None]:
     """Train the early-warning model on the previous window and evaluate it on the current one.
 
     The training set is :func:`churn_dataset` at ``start − horizon_days − 1``
@@ -987,6 +1011,15 @@ def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_
     at ``start − 1`` (label: churned in the current window). *sources* are the
     keywords of :func:`churn_dataset` (churn_events, inactivity_days, tickets,
     surveys, interactions).
+
+    Features are :data:`FEATURES` and one-hot dummies of the ``attr_*``
+    columns (levels counted on the training customers, fewer than *min_n*
+    pooled into ``other``, the most frequent level as reference;
+    :func:`crmkit.indicators.attributes.select_attributes`), as many as keep
+    at least 10 outcomes of the rarer kind (churners or stayers) per
+    coefficient, the varying :data:`FEATURES` counted first.  The model's
+    ``attributes_`` is that :class:`~crmkit.indicators.attributes.AttributeSelection`;
+    the test set (and :func:`at_risk_scores`) are coded with the training levels.
 
     Returns
     -------
@@ -999,8 +1032,12 @@ def warning_model(customers: pd.DataFrame, orders: pd.DataFrame, start, horizon_
     test = churn_dataset(customers, orders, s - pd.Timedelta(days=1), horizon_days, **sources)
     if train["churned"].nunique() != 2 or not len(test) or test["churned"].nunique() != 2:
         return None, None
-    model = ChurnWarningModel().fit(train)
-    return model, model.evaluate(test)
+    churners = int(train["churned"].sum())
+    sel = select_attributes(customers, train["customer_id"], min_n=min_n, events=min(churners, len(train) - churners),
+                            used=int((train[list(FEATURES)].astype("float64").std(ddof=0) > 0).sum()))
+    model = ChurnWarningModel(features=[*FEATURES, *sel.columns]).fit(sel.add_to(train, customers))
+    model.attributes_ = sel
+    return model, model.evaluate(sel.add_to(test, customers))
 
 
 def at_risk_scores(model: "ChurnWarningModel | None", customers: pd.DataFrame, orders: pd.DataFrame, start, end,
@@ -1043,6 +1080,8 @@ def at_risk_scores(model: "ChurnWarningModel | None", customers: pd.DataFrame, o
     ids = nxt.loc[nxt["at_risk"], "customer_id"]
     if model is not None:
         now = churn_features(orders, e, tickets=tickets, surveys=surveys, interactions=interactions)
+        if getattr(model, "attributes_", None) is not None:  # the attr_* dummies, coded with the training levels
+            now = model.attributes_.add_to(now, customers)
         now = now[now["customer_id"].isin(set(ids))]
         scores = now[["customer_id"]].assign(probability=model.predict_proba(now))
         threshold = float(np.quantile(scores["probability"], 0.9)) if len(scores) else None
