@@ -354,3 +354,15 @@ def test_segment_and_attribute_columns_are_split_dimensions():
     assert (gold["at_risk"], gold["churned"]) == (2, 2)
     plan = seg[seg["dimension"] == "attr_plan"].set_index("segment")
     assert plan["at_risk"].to_dict() == {"annual": 2, "monthly": 1}
+
+
+def test_warning_model_falls_back_to_a_ridge_fit_on_separated_data():
+    """Six customers perfectly separated by one feature: no finite maximum likelihood, the ridge fit still ranks them."""
+    from crmkit.indicators.churn import ChurnWarningModel
+
+    df = pd.DataFrame({"x": [0.0, 1, 2, 3, 4, 5], "flat": 1.0, "churned": [0, 0, 0, 1, 1, 1]})
+    m = ChurnWarningModel(features=["x", "flat"]).fit(df)
+    assert not m.converged_ and m.dropped_ == ["flat"]
+    p = m.predict_proba(df)
+    assert np.all(np.isfinite(p)) and np.all(np.diff(p) > 0)
+    assert m.params_["x"] > 0 and m.summary_["se"].isna().all()

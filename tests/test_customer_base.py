@@ -166,3 +166,10 @@ def test_subscriber_counts_and_net_adds_by_hand():
     assert jan == {"start": 3, "end": 3, "new": 1, "won_back": 0, "gross_adds": 1, "cancellations": 1, "net_adds": 0}
     assert cb.subscriber_metrics(c) == {"subscribers_start": 3, "subscribers_end": 3, "gross_adds": 3,
                                         "cancellations": 3, "net_adds": 0}
+
+
+def test_active_share_of_an_all_new_base_is_true_by_construction():
+    assert cb.by_construction({"total": 5, "active": 5, "new": 5, "returning": 0}) == {
+        "active_customer_share": "every customer on file is new in this period, so every one is active"}
+    assert cb.by_construction({"total": 5, "active": 5, "new": 4, "returning": 1}) == {}
+    assert cb.by_construction({"total": 0, "active": 0, "new": 0, "returning": 0}) == {}

@@ -718,6 +718,27 @@ def calibration_table(y: Sequence[int], p: Sequence[float], *, bins: int = 10) -
     return pd.DataFrame(rows, columns=["bin", "customers", "predicted", "observed"])
 
 
+def _ridge_logit(X: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> np.ndarray:
+    """Coefficients of a logistic regression with an L2 penalty on all but the intercept (column 0).
+
+    The fallback when maximum likelihood has no finite solution (perfect
+    separation, a singular Hessian on a handful of rows): the penalised
+    log-likelihood ``Σ [y z − log(1 + e^z)] − penalty/2 · Σ_{j≥1} b_j²`` is
+    strictly concave, so L-BFGS finds its unique maximum.  No standard errors.
+    """
+    from scipy.optimize import minimize
+
+    mask = np.r_[0.0, np.ones(X.shape[1] - 1)]
+
+    def loss(b):
+        z = X @ b
+        ll = float(np.sum(y * z - np.logaddexp(0.0, z)))
+        grad = X.T @ (y - 1.0 / (1.0 + np.exp(-z)))
+        return -ll + 0.5 * penalty * float(np.sum(mask * b * b)), -grad + penalty * mask * b
+
+    return minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B").x
+
+
 class ChurnWarningModel:
     """Early-warning churn model: logistic regression on RFM, service and satisfaction features.
 
@@ -725,7 +746,7 @@ class ChurnWarningModel:
     :meth:`fit` returns ``self`` and learned values end in ``_``.  Features
     with heavy tails are ``log1p``-transformed, then standardised with the
     training means and standard deviations; the model is statsmodels
-    ``Logit`` (an L1-regularised fit is used if the data are perfectly
+    ``Logit`` (a ridge (L2-penalised) fit is used if the data are perfectly
     separable).
 
     Parameters
@@ -745,7 +766,7 @@ class ChurnWarningModel:
         Set by :func:`warning_model`: the ``attr_*`` dummies among the features
         and the attributes left out (:func:`crmkit.indicators.attributes.select_attributes`).
     converged_ : bool
-        False when the unpenalised fit failed and the L1-regularised fallback
+        False when the unpenalised fit failed and the ridge (L2-penalised) fallback
         was used (its standard errors are then NaN).
 
     Examples
@@ -796,9 +817,9 @@ class ChurnWarningModel:
                     raise np.linalg.LinAlgError("maximum likelihood did not converge")
                 se[varying], pv[varying], self.converged_ = np.asarray(res.bse), np.asarray(res.pvalues), True
             except Exception:  # perfect separation, singular Hessian or no convergence
-                res = sm.Logit(y, Xv).fit_regularized(alpha=1e-2, disp=0)
+                res = None
                 self.converged_ = False
-        params[varying] = np.asarray(res.params)
+        params[varying] = np.asarray(res.params) if res is not None else _ridge_logit(Xv, y)
         self.params_ = pd.Series(params, index=names)
         self.summary_ = pd.DataFrame({"feature": names, "coef": self.params_.to_numpy(), "se": se,
                                       "odds_ratio": np.exp(self.params_.to_numpy()), "p_value": pv})

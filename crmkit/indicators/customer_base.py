@@ -66,6 +66,7 @@ __all__ = [
     "segment_highlights",
     "window_sales",
     "headline_metrics",
+    "by_construction",
     "subscription_status",
     "subscriber_counts",
     "subscriber_metrics",
@@ -528,6 +529,25 @@ def window_sales(orders, start, end) -> float:
     got = query(f"SELECT coalesce(SUM(amount), 0) AS s FROM o WHERE order_date >= {_ts(lo)} AND order_date < {_ts(hi)}",
                 o=order_lines(orders))
     return float(got["s"].iloc[0])
+
+
+def by_construction(counts: dict[str, int]) -> dict[str, str]:
+    """Headline metrics that the window makes true by definition, with the reason (saved, not scored).
+
+    When every customer on file is new in the window (a company whose data
+    start in it), each of them bought in it, so the active share is 100 %
+    whatever the company does.
+
+    Examples
+    --------
+    >>> by_construction({"total": 40, "active": 40, "new": 40, "returning": 0})
+    {'active_customer_share': 'every customer on file is new in this period, so every one is active'}
+    >>> by_construction({"total": 40, "active": 30, "new": 10, "returning": 20})
+    {}
+    """
+    if counts["total"] > 0 and counts["new"] == counts["total"]:
+        return {"active_customer_share": "every customer on file is new in this period, so every one is active"}
+    return {}
 
 
 def headline_metrics(counts: dict[str, int], active_share: Estimate, growth: pd.DataFrame) -> tuple[dict, dict]:

@@ -247,3 +247,19 @@ def subscribers(counts: dict[str, int], start, end) -> Bilingual:
         f"期初（{s0:%Y-%m-%d}）有 {c['start']:,} 名订阅客户，期末（{s1:%Y-%m-%d}）有 {c['end']:,} 名：新增 {c['gross_adds']:,} 名"
         f"（新注册 {c['new']:,} 名，挽回 {c['won_back']:,} 名），解约 {c['cancellations']:,} 名，净变化 {c['net_adds']:+,}。" + rule_zh,
     )
+
+
+def no_segments(has_attributes: bool = False) -> Bilingual:
+    """Note of a base without any of the standard segment columns.
+
+    Examples
+    --------
+    >>> no_segments(True).en
+    'None of the standard segment columns (region, channel, tier, ...) is recorded; the company-specific attributes follow.'
+    """
+    if has_attributes:
+        return Bilingual("None of the standard segment columns (region, channel, tier, ...) is recorded; the "
+                         "company-specific attributes follow.",
+                         "未记录任何标准细分字段（地区、渠道、等级等）；以下为企业自定义客户属性。")
+    return Bilingual("No customer attributes are recorded beyond the customer id and sign-up date.",
+                     "除客户编号和注册日期外未记录客户属性。")
