@@ -48,6 +48,7 @@ __all__ = [
     "ReportIssue",
     "MissingDimension",
     "Completeness",
+    "CompletenessMixin",
     "report_issues",
     "assess_completeness",
     "SummaryRun",
@@ -341,8 +342,29 @@ def assess_completeness(card: Any, weights: Any, issues: list[ReportIssue] | tup
     return Completeness(tuple(issues), tuple(missing), float(threshold))
 
 
+class CompletenessMixin:
+    """``provisional``, ``status`` and ``grade_withheld`` of a result holding a :class:`Completeness` as ``completeness``."""
+
+    completeness: Completeness
+
+    @property
+    def provisional(self) -> bool:
+        """True when a dimension report failed or was not run, or a weighted dimension is missing."""
+        return self.completeness.provisional
+
+    @property
+    def status(self) -> str:
+        """``complete`` or ``provisional``."""
+        return self.completeness.status
+
+    @property
+    def grade_withheld(self) -> bool:
+        """True when missing dimensions carry more than the threshold of the weight (no grade is given)."""
+        return self.completeness.grade_withheld
+
+
 @dataclass
-class SummaryRun:
+class SummaryRun(CompletenessMixin):
     """Everything the summary report computes for one company-period (see :func:`evaluate`)."""
 
     company: str
@@ -376,20 +398,6 @@ class SummaryRun:
         """The composite's grade; None when nothing was scored or missing dimensions withhold it."""
         return None if self.completeness.grade_withheld else self.card.grade_
 
-    @property
-    def provisional(self) -> bool:
-        """True when a dimension report failed, was skipped or a weighted dimension is missing."""
-        return self.completeness.provisional
-
-    @property
-    def status(self) -> str:
-        """``complete`` or ``provisional``."""
-        return self.completeness.status
-
-    @property
-    def grade_withheld(self) -> bool:
-        """True when missing dimensions carry more than the threshold of the weight (no grade is given)."""
-        return self.completeness.grade_withheld
 
     @property
     def table(self) -> pd.DataFrame:

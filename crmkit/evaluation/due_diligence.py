@@ -50,7 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crmkit.errors import ConfigError
 from crmkit.formatting import Formatter
 from crmkit.yamlio import read_yaml
-from crmkit.evaluation.composite import Completeness, ReportIssue, assess_completeness, report_issues
+from crmkit.evaluation.composite import Completeness, CompletenessMixin, ReportIssue, assess_completeness, report_issues
 from crmkit.evaluation.scorecard import failed_reports
 from crmkit.evaluation.weights import parameters_dir
 
@@ -650,7 +650,7 @@ def tenure_mix(orders: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- composite
 @dataclass
-class DDComposite:
+class DDComposite(CompletenessMixin):
     """The due-diligence composite of the target and its peers.
 
     Attributes
@@ -687,14 +687,6 @@ class DDComposite:
         """The grade; None when nothing was scored or the missing dimensions withhold it."""
         return self.card.grade_ if self.scored and not self.grade_withheld else None
 
-    @property
-    def grade_withheld(self) -> bool:
-        return self.completeness.grade_withheld
-
-    @property
-    def provisional(self) -> bool:
-        """True when a report failed or was not run, or a weighted dimension is missing."""
-        return self.completeness.provisional
 
     @property
     def scored(self) -> bool:

@@ -311,7 +311,12 @@ def cost_tiles(cost_: dict) -> list:
 
 
 def cost(cost_: dict, revenue: float, currency: str = "CNY") -> Bilingual:
-    """Churn cost (:func:`~crmkit.indicators.churn.churn_cost`) and its share of the period's revenue."""
+    """Churn cost (:func:`~crmkit.indicators.churn.churn_cost`) and its share of the revenue of the same twelve months.
+
+    *revenue* is all customers' revenue in the twelve months up to the
+    window end (:func:`crmkit.indicators.cost.churn_cost_ratio`), so both
+    sides of the share cover a year.
+    """
     en, zh = _both(currency)
     n = cost_["customers"]
     if not n:
@@ -323,8 +328,9 @@ def cost(cost_: dict, revenue: float, currency: str = "CNY") -> Bilingual:
     share = _pct(cost_["cost"] / revenue)
     return Bilingual(
         f"The {n:,} customers who churned in the period had brought {c_en} in the twelve months before leaving "
-        f"({en.fmt(cost_['mean'], 'currency')} each), equal to {share} of this period's revenue: roughly the yearly revenue "
+        f"({en.fmt(cost_['mean'], 'currency')} each), equal to {share} of all customers' revenue in the twelve months "
+        "up to the period end: roughly the yearly revenue "
         "that must be replaced by new or won-back customers.",
         f"本期流失的 {n:,} 名客户在离开前十二个月共贡献 {c_zh}（人均 {zh.fmt(cost_['mean'], 'currency')}），"
-        f"相当于本期收入的 {share}，大致是需要由新客户或挽回客户弥补的年收入。",
+        f"相当于截至期末近十二个月全部客户收入的 {share}，大致是需要由新客户或挽回客户弥补的年收入。",
     )

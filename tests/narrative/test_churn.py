@@ -163,8 +163,8 @@ def test_cost_share_of_revenue_no_revenue_and_no_churn():
     c = {"cost": 50000.0, "customers": 100, "mean": 500.0}
     b = say.cost(c, 1_000_000.0, "CNY")
     assert b.en.startswith("The 100 customers who churned in the period had brought ¥50,000 in the twelve months before "
-                           "leaving (¥500 each), equal to 5.0% of this period's revenue")
-    assert "相当于本期收入的 5.0%" in b.zh
+                           "leaving (¥500 each), equal to 5.0% of all customers' revenue in the twelve months up to the period end")
+    assert "相当于截至期末近十二个月全部客户收入的 5.0%" in b.zh
     assert say.cost(c, 0.0).en == "The 100 churned customers had brought ¥50,000 in the twelve months before leaving."
     z = say.cost({"cost": 0.0, "customers": 0, "mean": float("nan")}, 100.0)
     _clean(z)
