@@ -16,6 +16,8 @@ from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.slow
 
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
 
 def _batch_file(tmp_path: Path, store: Path, companies: list[str], periods=("2025Q3", "2025Q4")) -> Path:
     runs = "\n".join(f"  - {{company: {c}, period: {p}}}" for c in companies for p in periods)
@@ -28,26 +30,47 @@ def _crmkit(*args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "crmkit.cli", *map(str, args)], capture_output=True, text=True, **kw)
 
 
-def test_broken_company_does_not_stop_the_others(demo_store, tmp_path):
-    batch = _batch_file(tmp_path, demo_store, ["jinghong", "ghost_company"], periods=("2025Q4",))
+def _failing_notebooks(tmp_path: Path, company: str) -> Path:
+    """A notebooks folder whose data-quality report fails for *company* only (a planted last cell)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.read(NOTEBOOKS / "00_data_quality.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(f'assert company != "{company}", "planted failure for {company}"'))
+    nbformat.write(nb, folder / "00_data_quality.ipynb")
+    return folder
+
+
+def test_a_failing_report_does_not_stop_the_others(demo_store, tmp_path):
+    batch = _batch_file(tmp_path, demo_store, ["jinghong", "huamei"], periods=("2025Q4",))
     out = tmp_path / "out"
-    res = _crmkit("batch", batch, "--jobs", "2", "--outputs", out, "-n", "00")
+    env = {**os.environ, "CRMKIT_NOTEBOOKS": str(_failing_notebooks(tmp_path, "huamei"))}
+    res = _crmkit("batch", batch, "--jobs", "2", "--outputs", out, "-n", "00", env=env)
     assert res.returncode == 1, res.stdout + res.stderr
     good = json.loads((out / "jinghong" / "2025Q4" / "run.json").read_text())
-    bad = json.loads((out / "ghost_company" / "2025Q4" / "run.json").read_text())
+    bad = json.loads((out / "huamei" / "2025Q4" / "run.json").read_text())
     assert good["status"] == "ok" and good["notebooks"]["00_data_quality"]["status"] == "ok"
     # the kernel's peak memory is recorded (a Python kernel with pandas loaded needs well over 50 MB)
     assert 50 < good["notebooks"]["00_data_quality"]["peak_rss_mb"] < 8192
     rec = bad["notebooks"]["00_data_quality"]
-    assert bad["status"] == "failed" and rec["status"] == "failed" and "ghost_company" in rec["error"]
+    assert bad["status"] == "failed" and rec["status"] == "failed" and "planted failure for huamei" in rec["error"]
     # the failed report is still written, with the error prominent at the top
-    html = BeautifulSoup((out / "ghost_company" / "2025Q4" / "00_data_quality.html").read_text(encoding="utf-8"), "html.parser")
+    html = BeautifulSoup((out / "huamei" / "2025Q4" / "00_data_quality.html").read_text(encoding="utf-8"), "html.parser")
     banner = html.select_one("main .ck-error")
-    assert banner is not None and "has no customers in store" in banner.get_text()
-    assert nbformat.read(out / "ghost_company" / "2025Q4" / "00_data_quality.ipynb", as_version=4).metadata["crmkit"]["error"]
-    assert "1 failed" in res.stdout and "ghost_company" in res.stdout
+    assert banner is not None and "planted failure for huamei" in banner.get_text()
+    assert nbformat.read(out / "huamei" / "2025Q4" / "00_data_quality.ipynb", as_version=4).metadata["crmkit"]["error"]
+    assert "1 failed" in res.stdout and "huamei" in res.stdout
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "ghost_company" in index and "1 failed" in index
+    assert "huamei" in index and "1 failed" in index
+
+
+def test_an_unknown_company_stops_the_batch_before_anything_runs(demo_store, tmp_path):
+    batch = _batch_file(tmp_path, demo_store, ["jinghong", "ghost_company"], periods=("2025Q4",))
+    out = tmp_path / "out"
+    res = _crmkit("batch", batch, "--jobs", "2", "--outputs", out, "-n", "00")
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Nothing was run" in res.stderr and "company 'ghost_company' is not in the store" in res.stderr
+    assert "companies there: huamei, jinghong, yunting" in res.stderr and "Traceback" not in res.stderr
+    assert not list(out.glob("*/*/*.html")) if out.exists() else True
 
 
 def _done_records(out: Path) -> int:
