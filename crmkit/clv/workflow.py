@@ -358,8 +358,9 @@ def _prepare(orders: Any, end: pd.Timestamp, margin_rate: float | None) -> tuple
         basis, factor = "net revenue", (gross - returned) / gross if gross > 0 else float("nan")
     info = {"value_basis": basis, "value_factor": factor, "return_rate": returned / gross if gross > 0 else float("nan"),
             "orders": int(tot["orders"]), "purchases": int(tot["purchases"]), "returns": int(tot["returns"])}
-    purchases = query_lean(f"SELECT customer_id, order_date, coalesce(amount, 0) AS amount FROM ({rows}) WHERE NOT ret",
-                           t=lines)
+    # a fixed row order: the per-customer sums, and so the fits, are the same to the last bit on frames and the store
+    purchases = query_lean(f"SELECT customer_id, order_date, coalesce(amount, 0) AS amount FROM ({rows}) WHERE NOT ret "
+                           "ORDER BY customer_id, order_date, amount", t=lines)
     purchases["order_date"] = purchases["order_date"].astype("datetime64[ns]")
     return purchases, info
 
