@@ -407,6 +407,18 @@ def predicted_tiles(prediction: Any) -> list:
             (("Expected share still active", "预期活跃客户占比"), tot["share_alive"], "ratio")]
 
 
+def _mean_interval(m: Any, en: Formatter, zh: Formatter, note: tuple[str, str] = ("", "")) -> tuple[str, str]:
+    """The mean's 95 % interval from the parameters' uncertainty (without final punctuation), or why there is none.
+
+    *note* is added inside the parentheses (en) and after the interval (zh).
+    """
+    if is_missing(m.ci_low) or is_missing(m.ci_high):
+        return "The parameters' standard errors are not available, so no interval can be given", "模型参数的标准误不可用，无法给出区间"
+    return (f"With the parameters' uncertainty the mean lies between {en.fmt(m.ci_low, 'currency')} and "
+            f"{en.fmt(m.ci_high, 'currency')} (95%{note[0]})",
+            f"考虑参数不确定性，人均值的 95% 区间为 {zh.fmt(m.ci_low, 'currency')} 至 {zh.fmt(m.ci_high, 'currency')}{note[1]}")
+
+
 def predicted_clv(prediction: Any, currency: str = "CNY") -> Bilingual:
     """Predicted CLV: total, mean and median, concentration, interval and how far the holdout check trusts it."""
     en, zh = _both(currency)
@@ -414,12 +426,7 @@ def predicted_clv(prediction: Any, currency: str = "CNY") -> Bilingual:
     basis, n = value_basis(p), len(p.customers)
     hi = p.tiers.set_index("tier").loc["high"]
     m = p.clv_mean_estimate
-    if not is_missing(m.ci_low) and not is_missing(m.ci_high):
-        sure_en = (f"With the parameters' uncertainty the mean lies between {en.fmt(m.ci_low, 'currency')} and "
-                   f"{en.fmt(m.ci_high, 'currency')} (95%)")
-        sure_zh = f"考虑参数不确定性，人均值的 95% 区间为 {zh.fmt(m.ci_low, 'currency')} 至 {zh.fmt(m.ci_high, 'currency')}"
-    else:
-        sure_en, sure_zh = "The parameters' standard errors are not available, so no interval can be given", "模型参数的标准误不可用，无法给出区间"
+    sure_en, sure_zh = _mean_interval(m, en, zh)
     if p.status == "ok":
         err = p.holdout_errors.loc[p.model, "pct_error"]
         check_en = (f"; on the holdout the model missed the total number of purchases by {err:+.1f}%, so totals of this order "
@@ -553,12 +560,8 @@ def contract_value(contract: Any, currency: str = "CNY") -> Bilingual:
     c, tot, H = contract, contract.totals, contract.horizon_months
     pe, pz = _per(c)
     m = c.residual_clv_mean_estimate
-    if not is_missing(m.ci_low) and not is_missing(m.ci_high):
-        sure_en = (f" With the parameters' uncertainty the mean lies between {en.fmt(m.ci_low, 'currency')} and "
-                   f"{en.fmt(m.ci_high, 'currency')} (95%; margins held fixed).")
-        sure_zh = f"考虑参数不确定性，人均值的 95% 区间为 {zh.fmt(m.ci_low, 'currency')} 至 {zh.fmt(m.ci_high, 'currency')}（毛利视为固定）。"
-    else:
-        sure_en, sure_zh = " The parameters' standard errors are not available, so no interval can be given.", "模型参数的标准误不可用，无法给出区间。"
+    sure_en, sure_zh = _mean_interval(m, en, zh, ("; margins held fixed", "（毛利视为固定）"))
+    sure_en, sure_zh = f" {sure_en}.", f"{sure_zh}。"
     return Bilingual(
         f"The {tot['n']:,} active customers are worth {en.fmt(tot['total_residual_clv'], 'currency')} of margin in present "
         f"value over the rest of their contracts, {en.fmt(tot['mean_residual_clv'], 'currency')} per customer on average "

@@ -115,21 +115,27 @@ def activity(customers: pd.DataFrame, horizon_months: int, fmt: Formatter) -> Fi
     return fig
 
 
+def _value_histogram(ax, values: pd.Series, mean: float, median: float, fmt: Formatter, title: str, xlabel: str) -> None:
+    """Histogram of per-customer values with the top 1 % pooled at the right, mean and median marked."""
+    cap = float(values.quantile(0.99))
+    ax.hist(values.clip(upper=cap), bins=40, color="#1f5f8b", edgecolor="white")
+    ax.axvline(mean, color="#e07b39", linestyle="--", label=fmt.t("Mean", "均值"))
+    ax.axvline(median, color="#8c8c8c", linestyle=":", label=fmt.t("Median", "中位数"))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set(title=title, xlabel=xlabel, ylabel=fmt.t("Customers", "客户数"))
+    ax.legend()
+
+
 def predicted_clv(customers: pd.DataFrame, totals: dict, tiers: pd.DataFrame, basis: str, fmt: Formatter) -> Figure:
     """Distribution of predicted CLV per customer (mean and median marked, top 1 % pooled) and the predicted tiers.
 
     *basis* is the value basis in the report language ("margin", "毛利", ...).
     """
     fig, (ax, bx) = _figure((11, 3.6), 2, gridspec_kw={"width_ratios": [1.2, 1]}, layout="tight")
-    cap = float(customers["clv"].quantile(0.99))
-    ax.hist(customers["clv"].clip(upper=cap), bins=40, color="#1f5f8b", edgecolor="white")
-    ax.axvline(totals["clv_mean"], color="#e07b39", linestyle="--", label=fmt.t("Mean", "均值"))
-    ax.axvline(totals["clv_median"], color="#8c8c8c", linestyle=":", label=fmt.t("Median", "中位数"))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     cur = getattr(fmt, "currency", "")
-    ax.set(title=fmt.t(f"Predicted CLV per customer ({basis})", f"单客预测 CLV（{basis}）"),
-           xlabel=fmt.t(f"CLV ({cur}; top 1% pooled at the right)", f"CLV（{cur}；最高 1% 并入最右侧）"), ylabel=fmt.t("Customers", "客户数"))
-    ax.legend()
+    _value_histogram(ax, customers["clv"], totals["clv_mean"], totals["clv_median"], fmt,
+                     fmt.t(f"Predicted CLV per customer ({basis})", f"单客预测 CLV（{basis}）"),
+                     fmt.t(f"CLV ({cur}; top 1% pooled at the right)", f"CLV（{cur}；最高 1% 并入最右侧）"))
     value_tiers(tiers, fmt, predicted=True, ax=bx)
     return fig
 
@@ -170,16 +176,10 @@ def residual_clv(customers: pd.DataFrame, totals: dict, basis: str, period: tupl
     value basis in the report language, *period* names the contract period.
     """
     fig, (ax, bx) = _figure((11, 3.6), 2, gridspec_kw={"width_ratios": [1.2, 1]}, layout="tight")
-    cap = float(customers["residual_clv"].quantile(0.99))
-    ax.hist(customers["residual_clv"].clip(upper=cap), bins=40, color="#1f5f8b", edgecolor="white")
-    ax.axvline(totals["mean_residual_clv"], color="#e07b39", linestyle="--", label=fmt.t("Mean", "均值"))
-    ax.axvline(totals["median_residual_clv"], color="#8c8c8c", linestyle=":", label=fmt.t("Median", "中位数"))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     cur = getattr(fmt, "currency", "")
-    ax.set(title=fmt.t(f"Residual value per active customer ({basis})", f"单个在约客户剩余价值（{basis}）"),
-           xlabel=fmt.t(f"Residual CLV ({cur}; top 1% pooled at the right)", f"剩余 CLV（{cur}；最高 1% 并入最右侧）"),
-           ylabel=fmt.t("Customers", "客户数"))
-    ax.legend()
+    _value_histogram(ax, customers["residual_clv"], totals["mean_residual_clv"], totals["median_residual_clv"], fmt,
+                     fmt.t(f"Residual value per active customer ({basis})", f"单个在约客户剩余价值（{basis}）"),
+                     fmt.t(f"Residual CLV ({cur}; top 1% pooled at the right)", f"剩余 CLV（{cur}；最高 1% 并入最右侧）"))
     en, zh = period
     by = customers.groupby("renewals")["derl"].first()
     bx.plot(by.index, by.to_numpy(), marker="o", markersize=3, color="#1f5f8b")
